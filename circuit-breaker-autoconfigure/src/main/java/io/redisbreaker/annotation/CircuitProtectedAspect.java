@@ -1,0 +1,174 @@
+package io.redisbreaker.annotation;
+
+import java.lang.reflect.Method;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.redisbreaker.core.CallPermit;
+import io.redisbreaker.core.CircuitBreaker;
+import io.redisbreaker.core.CircuitBreakerOpenException;
+import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.Failures;
+import org.aspectj.lang.ProceedingJoinPoint;
+import org.aspectj.lang.annotation.Around;
+import org.aspectj.lang.annotation.Aspect;
+import org.aspectj.lang.reflect.MethodSignature;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.Ordered;
+
+/**
+ * Runs {@link CircuitProtected} methods through their breaker. The breaker is asked before the call
+ * and told the outcome after it; decisions, state and recording stay in the breaker and its store.
+ */
+@Aspect
+public final class CircuitProtectedAspect implements Ordered {
+
+	/**
+	 * Like Resilience4j's circuit breaker aspect: inside a retry aspect, so each retry attempt is a
+	 * separate protected call, and outside rate limiters, time limiters and bulkheads.
+	 */
+	public static final int DEFAULT_ORDER = Ordered.LOWEST_PRECEDENCE - 4;
+
+	private final CircuitBreakerRegistry registry;
+
+	private final ProtectedMethods methods;
+
+	private final CircuitNameResolver names;
+
+	private final int order;
+
+	public CircuitProtectedAspect(CircuitBreakerRegistry registry, ProtectedMethods methods,
+			CircuitNameResolver names, int order) {
+		this.registry = registry;
+		this.methods = methods;
+		this.names = names;
+		this.order = order;
+	}
+
+	@Override
+	public int getOrder() {
+		return this.order;
+	}
+
+	@Around("@annotation(io.redisbreaker.annotation.CircuitProtected) || @within(io.redisbreaker.annotation.CircuitProtected)")
+	public @Nullable Object protect(ProceedingJoinPoint call) throws Throwable {
+		Object target = call.getTarget();
+		Method method = ((MethodSignature) call.getSignature()).getMethod();
+		ProtectedMethod protectedMethod = this.methods.find(AopUtils.getTargetClass(target), method);
+		if (protectedMethod == null) {
+			return call.proceed();
+		}
+		Object[] args = call.getArgs();
+		CircuitBreaker breaker = breaker(protectedMethod, target, args);
+		return switch (protectedMethod.kind()) {
+			case SYNCHRONOUS -> synchronous(call, breaker, protectedMethod, target, args);
+			case COMPLETION_STAGE -> completionStage(call, breaker, protectedMethod, target, args);
+			case MONO, FLUX -> ReactorCalls.protect(breaker, call.proceed(), protectedMethod, target, args);
+		};
+	}
+
+	private CircuitBreaker breaker(ProtectedMethod method, Object target, Object[] args) {
+		String name = this.names.resolve(method.method(), target, args, method.annotation().name());
+		String configuration = method.annotation().configuration();
+		return configuration.isEmpty() ? this.registry.circuitBreaker(name)
+				: this.registry.circuitBreaker(name, configuration);
+	}
+
+	private @Nullable Object synchronous(ProceedingJoinPoint call, CircuitBreaker breaker, ProtectedMethod method,
+			Object target, Object[] args) throws Throwable {
+		CallPermit permit;
+		try {
+			permit = breaker.acquirePermission();
+		}
+		catch (CircuitBreakerOpenException ex) {
+			return fallback(method, target, args, ex);
+		}
+		Object result;
+		try {
+			result = call.proceed();
+		}
+		catch (Throwable ex) {
+			permit.recordFailure(ex);
+			return fallback(method, target, args, ex);
+		}
+		permit.recordSuccess();
+		return result;
+	}
+
+	/**
+	 * Permission is asked in the caller's thread (so the method body never runs on a Redis I/O thread),
+	 * and the outcome is recorded when the stage completes, without delaying the caller's stage.
+	 */
+	private @Nullable Object completionStage(ProceedingJoinPoint call, CircuitBreaker breaker,
+			ProtectedMethod method, Object target, Object[] args) throws Throwable {
+		CallPermit permit;
+		try {
+			permit = breaker.acquirePermission();
+		}
+		catch (CircuitBreakerOpenException ex) {
+			return asyncFallback(method, target, args, ex);
+		}
+		CompletionStage<?> stage;
+		try {
+			stage = (CompletionStage<?>) call.proceed();
+		}
+		catch (Throwable ex) {
+			permit.recordFailureAsync(ex);
+			return asyncFallback(method, target, args, ex);
+		}
+		if (stage == null) {
+			permit.release();
+			return null;
+		}
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		stage.whenComplete((value, failure) -> {
+			if (failure == null) {
+				permit.recordSuccessAsync();
+				result.complete(value);
+				return;
+			}
+			permit.recordFailureAsync(failure);
+			Throwable cause = Failures.unwrap(failure);
+			if (!method.falls(cause)) {
+				result.completeExceptionally(cause);
+				return;
+			}
+			try {
+				((CompletionStage<?>) asyncFallback(method, target, args, cause)).whenComplete((fallbackValue,
+						fallbackFailure) -> {
+					if (fallbackFailure != null) {
+						result.completeExceptionally(Failures.unwrap(fallbackFailure));
+					}
+					else {
+						result.complete(fallbackValue);
+					}
+				});
+			}
+			catch (Throwable ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		return result;
+	}
+
+	private @Nullable Object fallback(ProtectedMethod method, Object target, Object[] args, Throwable failure)
+			throws Throwable {
+		if (!method.falls(failure)) {
+			throw failure;
+		}
+		return method.fallback().invoke(target, args, failure);
+	}
+
+	/** An asynchronous method reports failures through its stage, never by throwing. */
+	private Object asyncFallback(ProtectedMethod method, Object target, Object[] args, Throwable failure) {
+		try {
+			Object result = fallback(method, target, args, failure);
+			return (result != null) ? result : CompletableFuture.completedFuture(null);
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.redisbreaker.autoconfigure;
+
+import java.util.function.Supplier;
+
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.TransitionListener;
+import io.redisbreaker.core.TransitionLogger;
+import io.redisbreaker.event.ApplicationEventTransitionListener;
+import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.store.FailoverBreakerStore;
+import io.redisbreaker.store.memory.InMemoryBreakerStore;
+import io.redisbreaker.store.redis.BreakerKeys;
+import io.redisbreaker.store.redis.RedisBreakerStore;
+import io.redisbreaker.store.redis.RedisTransitionSubscriber;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The breaker registry and the Redis store behind it.
+ */
+@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@ConditionalOnClass({ LettuceConnectionFactory.class, RedisClusterAsyncCommands.class })
+@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnProperty(prefix = "circuitbreaker", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(CircuitBreakerProperties.class)
+public final class CircuitBreakerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TransitionLogger circuitBreakerTransitionLogger() {
+		return new TransitionLogger();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ApplicationEventTransitionListener circuitBreakerTransitionEvents(ApplicationEventPublisher publisher) {
+		return new ApplicationEventTransitionListener(publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BreakerKeys circuitBreakerKeys(CircuitBreakerProperties properties) {
+		return new BreakerKeys(properties.getKeyPrefix());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	BreakerStore circuitBreakerStore(RedisConnectionFactory connectionFactory, BreakerKeys keys,
+			CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners) {
+		String instanceId = properties.resolveInstanceId();
+		RedisBreakerStore shared = new RedisBreakerStore(lettuceCommands(connectionFactory), keys, instanceId,
+				properties.getKeyTtl());
+		return new FailoverBreakerStore(shared, new InMemoryBreakerStore(instanceId),
+				properties.getRedisFailurePolicy(), properties.getRedisTimeout(), properties.getRedisProbeInterval(),
+				TransitionListener.composite(listeners.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CircuitBreakerRegistry circuitBreakerRegistry(BreakerStore store, CircuitBreakerProperties properties,
+			ObjectProvider<TransitionListener> listeners) {
+		return new CircuitBreakerRegistry(store, properties.toConfigs(),
+				TransitionListener.composite(listeners.orderedStream().toList()), properties.resolveInstanceId());
+	}
+
+	@Bean(destroyMethod = "destroy")
+	@ConditionalOnMissingBean
+	RedisTransitionSubscriber circuitBreakerTransitionSubscriber(RedisConnectionFactory connectionFactory,
+			BreakerKeys keys, CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners) {
+		return new RedisTransitionSubscriber(connectionFactory, keys, properties.resolveInstanceId(),
+				TransitionListener.composite(listeners.orderedStream().toList()));
+	}
+
+	/**
+	 * The breaker talks to Lettuce's asynchronous API on Spring Data Redis's shared connection, so it
+	 * can bound each operation with its own short timeout and never blocks reactive callers. Asking
+	 * the factory for each operation follows connection resets.
+	 */
+	@SuppressWarnings("unchecked")
+	private static Supplier<RedisClusterAsyncCommands<byte[], byte[]>> lettuceCommands(
+			RedisConnectionFactory connectionFactory) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalStateException("The Redis circuit breaker needs Lettuce, but the RedisConnectionFactory is a "
+					+ connectionFactory.getClass().getName() + "; set spring.data.redis.client-type=lettuce");
+		}
+		if (!lettuce.getShareNativeConnection()) {
+			throw new IllegalStateException("The Redis circuit breaker needs a LettuceConnectionFactory that shares "
+					+ "its native connection (shareNativeConnection=true, the default)");
+		}
+		return () -> {
+			try (RedisConnection connection = lettuce.getConnection()) {
+				return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+			}
+		};
+	}
+
+}

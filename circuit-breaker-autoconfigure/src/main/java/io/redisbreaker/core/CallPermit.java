@@ -1,0 +1,84 @@
+package io.redisbreaker.core;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.redisbreaker.store.Admission;
+
+/**
+ * Permission for one call. Report how the call ended exactly once: {@link #recordSuccess()},
+ * {@link #recordFailure(Throwable)} or {@link #release()}. Later reports are ignored. In half-open
+ * state the permit is a trial permit; if it is never reported, its lease expires and another instance
+ * may make the trial call instead.
+ */
+public final class CallPermit {
+
+	private final CircuitBreaker breaker;
+
+	private final Admission admission;
+
+	private final long startNanos = System.nanoTime();
+
+	private final AtomicBoolean reported = new AtomicBoolean();
+
+	CallPermit(CircuitBreaker breaker, Admission admission) {
+		this.breaker = breaker;
+		this.admission = admission;
+	}
+
+	/** The state the call was admitted in. */
+	public CircuitState getState() {
+		return this.admission.state();
+	}
+
+	/** Whether this is a half-open trial permit. */
+	public boolean isTrial() {
+		return this.admission.permitId() != null;
+	}
+
+	/** Time since the permit was granted. */
+	public Duration elapsed() {
+		return Duration.ofNanos(System.nanoTime() - this.startNanos);
+	}
+
+	/** The call succeeded; a call slower than the slow-call threshold counts as slow. */
+	public void recordSuccess() {
+		await(recordSuccessAsync());
+	}
+
+	/** The call failed; the exception decides whether it counts (record and ignore lists). */
+	public void recordFailure(Throwable failure) {
+		await(recordFailureAsync(failure));
+	}
+
+	/** The call did not happen or does not count; a trial permit is given back. */
+	public void release() {
+		await(releaseAsync());
+	}
+
+	public CompletionStage<Void> recordSuccessAsync() {
+		return report(this.breaker.getConfig().outcome(elapsed()));
+	}
+
+	public CompletionStage<Void> recordFailureAsync(Throwable failure) {
+		return report(this.breaker.getConfig().outcome(elapsed(), Failures.unwrap(failure)));
+	}
+
+	public CompletionStage<Void> releaseAsync() {
+		return report(CallOutcome.IGNORED);
+	}
+
+	private CompletionStage<Void> report(CallOutcome outcome) {
+		if (!this.reported.compareAndSet(false, true)) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.breaker.record(this.admission, outcome);
+	}
+
+	private void await(CompletionStage<Void> stage) {
+		stage.toCompletableFuture().join();
+	}
+
+}

@@ -1,0 +1,225 @@
+package io.redisbreaker.core;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.redisbreaker.store.Admission;
+import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.store.OperatorCommand;
+import io.redisbreaker.store.StateChange;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * One named circuit breaker. Its state lives in a {@link BreakerStore} shared by every instance of
+ * the application; this object only asks the store and reports back. Get it from the
+ * {@link CircuitBreakerRegistry}, which keeps one per name.
+ * <p>
+ * A protected call costs one store operation before it (the decision, and in half-open state the
+ * trial permit) and one after it (the outcome).
+ */
+public final class CircuitBreaker {
+
+	private static final Log logger = LogFactory.getLog(CircuitBreaker.class);
+
+	private static final AtomicLong permitSequence = new AtomicLong();
+
+	private final String name;
+
+	private final CircuitBreakerConfig config;
+
+	private final BreakerStore store;
+
+	private final TransitionListener listener;
+
+	private final String instanceId;
+
+	CircuitBreaker(String name, CircuitBreakerConfig config, BreakerStore store, TransitionListener listener,
+			String instanceId) {
+		this.name = BreakerNames.validate(name);
+		this.config = config;
+		this.store = store;
+		this.listener = listener;
+		this.instanceId = instanceId;
+	}
+
+	public String getName() {
+		return this.name;
+	}
+
+	public CircuitBreakerConfig getConfig() {
+		return this.config;
+	}
+
+	/**
+	 * Asks for permission to make one call.
+	 * @return the permit, on which the call's outcome must be reported
+	 * @throws CircuitBreakerOpenException if the call is not permitted
+	 */
+	public CallPermit acquirePermission() {
+		return join(acquirePermissionAsync());
+	}
+
+	/** Like {@link #acquirePermission()}, but empty instead of throwing when the call is not permitted. */
+	public Optional<CallPermit> tryAcquirePermission() {
+		try {
+			return Optional.of(acquirePermission());
+		}
+		catch (CircuitBreakerOpenException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/** Asks for permission without blocking; the stage fails with {@link CircuitBreakerOpenException}. */
+	public CompletionStage<CallPermit> acquirePermissionAsync() {
+		String permitId = this.instanceId + ":" + permitSequence.incrementAndGet();
+		return this.store.acquire(this.name, this.config, permitId).thenApply((admission) -> {
+			notify(admission.transition());
+			if (!admission.allowed()) {
+				throw new CircuitBreakerOpenException(this.name, admission.state(), admission.retryAfter(),
+						(admission.issuer() == Admission.Issuer.NONE) ? "breaker store unavailable" : null);
+			}
+			return new CallPermit(this, admission);
+		});
+	}
+
+	/** Runs the supplier if permitted and records how it ended. */
+	public <T> T executeSupplier(Supplier<T> supplier) {
+		CallPermit permit = acquirePermission();
+		T result;
+		try {
+			result = supplier.get();
+		}
+		catch (RuntimeException | Error ex) {
+			permit.recordFailure(ex);
+			throw ex;
+		}
+		permit.recordSuccess();
+		return result;
+	}
+
+	/** Runs the callable if permitted and records how it ended. */
+	public <T> T executeCallable(Callable<T> callable) throws Exception {
+		CallPermit permit = acquirePermission();
+		T result;
+		try {
+			result = callable.call();
+		}
+		catch (Exception | Error ex) {
+			permit.recordFailure(ex);
+			throw ex;
+		}
+		permit.recordSuccess();
+		return result;
+	}
+
+	/** Runs the runnable if permitted and records how it ended. */
+	public void executeRunnable(Runnable runnable) {
+		executeSupplier(() -> {
+			runnable.run();
+			return null;
+		});
+	}
+
+	/**
+	 * Starts the asynchronous call if permitted and records its outcome when it completes; the returned
+	 * stage completes with the call's own result once the outcome is recorded.
+	 */
+	public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> call) {
+		return acquirePermissionAsync().thenCompose((permit) -> {
+			CompletionStage<T> started;
+			try {
+				started = call.get();
+			}
+			catch (RuntimeException | Error ex) {
+				return permit.recordFailureAsync(ex).thenCompose((ignored) -> CompletableFuture.<T>failedFuture(ex));
+			}
+			return started.handle((result, failure) -> (failure == null)
+					? permit.recordSuccessAsync().thenApply((ignored) -> result)
+					: permit.recordFailureAsync(failure)
+						.thenCompose((ignored) -> CompletableFuture.<T>failedFuture(Failures.unwrap(failure))))
+				.thenCompose((stage) -> stage);
+		});
+	}
+
+	/** Reads state and counts from the store. */
+	public CircuitSnapshot getSnapshot() {
+		return join(this.store.snapshot(this.name, this.config));
+	}
+
+	public CircuitState getState() {
+		return getSnapshot().state();
+	}
+
+	/** Rejects every call on every instance until {@link #forceClose()} or {@link #reset()}. */
+	public CircuitState forceOpen() {
+		return operate(OperatorCommand.FORCE_OPEN, "forced open");
+	}
+
+	/** Back to closed on every instance, with fresh counts. */
+	public CircuitState forceClose() {
+		return operate(OperatorCommand.CLOSE, "forced close");
+	}
+
+	/** Permits every call and records nothing on every instance until closed again. */
+	public CircuitState disable() {
+		return operate(OperatorCommand.DISABLE, "disabled");
+	}
+
+	/** Back to closed on every instance, forgetting counts and the growing open timeout. */
+	public CircuitState reset() {
+		return operate(OperatorCommand.CLOSE, "reset");
+	}
+
+	private CircuitState operate(OperatorCommand command, String reason) {
+		StateChange change = join(this.store.operate(this.name, command, reason));
+		notify(change.transition());
+		return change.state();
+	}
+
+	CompletionStage<Void> record(Admission admission, CallOutcome outcome) {
+		return this.store.record(this.name, this.config, admission, outcome).handle((change, failure) -> {
+			if (failure != null) {
+				// The call already ran; the breaker's own trouble must not become the caller's.
+				logger.debug("Could not record outcome of circuit breaker '" + this.name + "'", failure);
+			}
+			else {
+				notify(change.transition());
+			}
+			return null;
+		});
+	}
+
+	private void notify(@org.jspecify.annotations.Nullable StateTransition transition) {
+		if (transition != null) {
+			this.listener.onTransition(transition);
+		}
+	}
+
+	private static <T> T join(CompletionStage<T> stage) {
+		try {
+			return stage.toCompletableFuture().join();
+		}
+		catch (CompletionException ex) {
+			Throwable cause = Failures.unwrap(ex);
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "CircuitBreaker[" + this.name + "]";
+	}
+
+}

@@ -1,0 +1,110 @@
+package io.redisbreaker.store.memory;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+import io.redisbreaker.core.CallOutcome;
+import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.CircuitSnapshot;
+import io.redisbreaker.store.Admission;
+import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.store.OperatorCommand;
+import io.redisbreaker.store.StateChange;
+
+/**
+ * Breaker state kept in this JVM, following the same rules as the Redis scripts. It is the fallback
+ * while Redis cannot be reached, so its results complete immediately and it never fails.
+ */
+public final class InMemoryBreakerStore implements BreakerStore {
+
+	private final Map<String, LocalBreaker> breakers = new ConcurrentHashMap<>();
+
+	private final InstantSource clock;
+
+	private final String instanceId;
+
+	public InMemoryBreakerStore(String instanceId) {
+		this(instanceId, InstantSource.system());
+	}
+
+	public InMemoryBreakerStore(String instanceId, InstantSource clock) {
+		this.instanceId = instanceId;
+		this.clock = clock;
+	}
+
+	@Override
+	public CompletionStage<Admission> acquire(String name, CircuitBreakerConfig config, String permitId) {
+		return done(breaker(name).acquire(config, permitId, now()));
+	}
+
+	@Override
+	public CompletionStage<StateChange> record(String name, CircuitBreakerConfig config, Admission admission,
+			CallOutcome outcome) {
+		return done(breaker(name).record(config, admission.epoch(), admission.permitId(), outcome, now()));
+	}
+
+	/**
+	 * Records an outcome under whatever epoch the local breaker is in: for calls that another store
+	 * admitted and whose outcome could not reach it.
+	 */
+	public StateChange recordUnfenced(String name, CircuitBreakerConfig config, CallOutcome outcome) {
+		return breaker(name).recordUnfenced(config, outcome, now());
+	}
+
+	@Override
+	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
+		return done(breaker(name).operate(command, reason, now()));
+	}
+
+	@Override
+	public CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config) {
+		return done(breaker(name).snapshot(config, now()));
+	}
+
+	@Override
+	public CompletionStage<Void> register(String name) {
+		breaker(name);
+		return done(null);
+	}
+
+	@Override
+	public CompletionStage<Set<String>> names() {
+		return done(new TreeSet<>(this.breakers.keySet()));
+	}
+
+	/** Visits each breaker that is open right now, with the time it has left. */
+	public void forEachOpen(BiConsumer<String, Duration> action) {
+		long now = now();
+		this.breakers.forEach((name, breaker) -> {
+			Duration left = breaker.remainingOpen(now);
+			if (left != null) {
+				action.accept(name, left);
+			}
+		});
+	}
+
+	/** Forgets every breaker, for when the shared store rules again. */
+	public void clear() {
+		this.breakers.clear();
+	}
+
+	private LocalBreaker breaker(String name) {
+		return this.breakers.computeIfAbsent(name, (key) -> new LocalBreaker(key, this.instanceId));
+	}
+
+	private long now() {
+		return this.clock.millis();
+	}
+
+	private static <T> CompletionStage<T> done(T value) {
+		return CompletableFuture.completedFuture(value);
+	}
+
+}

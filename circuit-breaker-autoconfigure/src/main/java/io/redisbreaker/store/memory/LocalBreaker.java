@@ -1,0 +1,216 @@
+package io.redisbreaker.store.memory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.redisbreaker.core.CallOutcome;
+import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.CircuitSnapshot;
+import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.StateTransition;
+import io.redisbreaker.store.Admission;
+import io.redisbreaker.store.OperatorCommand;
+import io.redisbreaker.store.StateChange;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One breaker's state in memory. The rules mirror the Redis scripts line for line (acquire.lua,
+ * record.lua, operate.lua), so a breaker behaves the same whichever store holds it; the store contract
+ * tests run against both. Methods are synchronized: this is the fallback path, not the hot one.
+ */
+final class LocalBreaker {
+
+	private final String name;
+
+	private final String instanceId;
+
+	private CircuitState state = CircuitState.CLOSED;
+
+	private long epoch;
+
+	private long openedAt;
+
+	private long openUntil;
+
+	private int reopens;
+
+	private int trialSuccesses;
+
+	private long changedAt;
+
+	private String reason = "";
+
+	private final Map<String, Long> permits = new HashMap<>();
+
+	private final Deque<Long> streak = new ArrayDeque<>();
+
+	private final SlidingWindow window = new SlidingWindow();
+
+	LocalBreaker(String name, String instanceId) {
+		this.name = name;
+		this.instanceId = instanceId;
+	}
+
+	synchronized Admission acquire(CircuitBreakerConfig config, String permitId, long now) {
+		switch (this.state) {
+			case CLOSED, DISABLED:
+				return admission(true, null, null, null);
+			case FORCED_OPEN:
+				return admission(false, null, null, null);
+			case OPEN:
+				if (now < this.openUntil) {
+					return admission(false, null, Duration.ofMillis(this.openUntil - now), null);
+				}
+				break;
+			default:
+				break;
+		}
+		StateTransition moved = null;
+		if (this.state == CircuitState.OPEN) {
+			moved = transition(CircuitState.HALF_OPEN, now,
+					String.format("timeout: %.1fs", (now - this.openedAt) / 1000.0));
+		}
+		this.permits.values().removeIf((expiry) -> expiry <= now);
+		if (this.permits.size() + this.trialSuccesses < config.getHalfOpenMaxCalls()) {
+			this.permits.put(permitId, now + config.getHalfOpenPermitLease().toMillis());
+			return admission(true, permitId, null, moved);
+		}
+		long firstExpiry = this.permits.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+		return admission(false, null, (firstExpiry > now) ? Duration.ofMillis(firstExpiry - now) : null, moved);
+	}
+
+	synchronized StateChange record(CircuitBreakerConfig config, long epoch, @Nullable String permitId,
+			CallOutcome outcome, long now) {
+		boolean released = permitId != null && this.permits.remove(permitId) != null;
+		if (epoch != this.epoch || outcome == CallOutcome.IGNORED) {
+			return change(false, null);
+		}
+		return switch (this.state) {
+			case CLOSED -> recordClosed(config, outcome, now);
+			case HALF_OPEN -> released ? recordTrial(config, outcome, now) : change(false, null);
+			default -> change(false, null);
+		};
+	}
+
+	synchronized StateChange recordUnfenced(CircuitBreakerConfig config, CallOutcome outcome, long now) {
+		if (this.state != CircuitState.CLOSED || outcome == CallOutcome.IGNORED) {
+			return change(false, null);
+		}
+		return recordClosed(config, outcome, now);
+	}
+
+	private StateChange recordClosed(CircuitBreakerConfig config, CallOutcome outcome, long now) {
+		long windowMillis = config.getSlidingWindow().toMillis();
+		this.window.add(config, outcome, now);
+		String trip = null;
+		if (outcome.isFailure()) {
+			this.streak.addFirst(now);
+			while (this.streak.size() > config.getFailureThreshold()) {
+				this.streak.removeLast();
+			}
+			if (this.streak.size() == config.getFailureThreshold() && this.streak.getLast() > now - windowMillis) {
+				trip = String.format("failures: %d/%d", config.getFailureThreshold(), config.getFailureThreshold());
+			}
+		}
+		else {
+			this.streak.clear();
+		}
+		long calls = this.window.calls();
+		if (trip == null && calls >= config.getMinimumCalls()) {
+			double failureRate = this.window.failures() * 100.0 / calls;
+			double slowRate = this.window.slow() * 100.0 / calls;
+			if (failureRate >= config.getFailureRateThreshold()) {
+				trip = String.format("failure rate: %.1f%% >= %.1f%% of %d calls", failureRate,
+						config.getFailureRateThreshold(), calls);
+			}
+			else if (slowRate >= config.getSlowCallRateThreshold()) {
+				trip = String.format("slow call rate: %.1f%% >= %.1f%% of %d calls", slowRate,
+						config.getSlowCallRateThreshold(), calls);
+			}
+		}
+		return change(true, (trip != null) ? open(config, now, trip, false) : null);
+	}
+
+	private StateChange recordTrial(CircuitBreakerConfig config, CallOutcome outcome, long now) {
+		if (outcome.isFailure()) {
+			return change(true, open(config, now, "trial call failed", true));
+		}
+		this.trialSuccesses++;
+		if (this.trialSuccesses >= config.getSuccessThreshold()) {
+			String why = String.format("trial successes: %d/%d", this.trialSuccesses, config.getSuccessThreshold());
+			this.reopens = 0;
+			return change(true, transition(CircuitState.CLOSED, now, why));
+		}
+		return change(true, null);
+	}
+
+	synchronized StateChange operate(OperatorCommand command, String why, long now) {
+		CircuitState target = command.target();
+		if (this.state == target) {
+			if (target == CircuitState.CLOSED) {
+				clearCounters();
+			}
+			return change(true, null);
+		}
+		this.reopens = 0;
+		this.openUntil = 0;
+		return change(true, transition(target, now, why));
+	}
+
+	synchronized CircuitSnapshot snapshot(CircuitBreakerConfig config, long now) {
+		long windowStart = now - config.getSlidingWindow().toMillis();
+		this.window.evict(config, now);
+		int inWindow = (int) this.streak.stream().filter((t) -> t > windowStart).count();
+		int inFlight = (int) this.permits.values().stream().filter((expiry) -> expiry > now).count();
+		return new CircuitSnapshot(this.name, this.state, this.epoch,
+				(this.changedAt > 0) ? Instant.ofEpochMilli(this.changedAt) : null, this.reason,
+				(this.state == CircuitState.OPEN) ? Instant.ofEpochMilli(this.openUntil) : null, inWindow,
+				this.window.calls(), this.window.failures(), this.window.slow(), inFlight, this.trialSuccesses,
+				this.reopens);
+	}
+
+	synchronized @Nullable Duration remainingOpen(long now) {
+		if (this.state != CircuitState.OPEN || now >= this.openUntil) {
+			return null;
+		}
+		return Duration.ofMillis(this.openUntil - now);
+	}
+
+	private StateTransition open(CircuitBreakerConfig config, long now, String why, boolean fromTrial) {
+		this.reopens = fromTrial ? this.reopens + 1 : 0;
+		this.openedAt = now;
+		this.openUntil = now + config.openTimeoutAfter(this.reopens).toMillis();
+		return transition(CircuitState.OPEN, now, why);
+	}
+
+	private StateTransition transition(CircuitState to, long now, String why) {
+		CircuitState from = this.state;
+		this.state = to;
+		this.epoch++;
+		this.changedAt = now;
+		this.reason = why;
+		this.trialSuccesses = 0;
+		clearCounters();
+		return new StateTransition(this.name, from, to, this.epoch, why, this.instanceId, true);
+	}
+
+	private void clearCounters() {
+		this.window.clear();
+		this.streak.clear();
+		this.permits.clear();
+	}
+
+	private Admission admission(boolean allowed, @Nullable String permitId, @Nullable Duration retryAfter,
+			@Nullable StateTransition moved) {
+		return new Admission(allowed, this.state, this.epoch, permitId, retryAfter, Admission.Issuer.LOCAL, moved);
+	}
+
+	private StateChange change(boolean counted, @Nullable StateTransition moved) {
+		return new StateChange(counted, this.state, this.epoch, moved);
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.redisbreaker.store.memory;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.redisbreaker.core.CallOutcome;
+import io.redisbreaker.core.CircuitBreakerConfig;
+
+/**
+ * Calls, failures and slow calls per time bucket, aging out bucket by bucket like the Redis window.
+ * Not thread-safe: its owner synchronizes.
+ */
+final class SlidingWindow {
+
+	private final TreeMap<Long, long[]> buckets = new TreeMap<>();
+
+	private long calls;
+
+	private long failures;
+
+	private long slow;
+
+	void add(CircuitBreakerConfig config, CallOutcome outcome, long now) {
+		evict(config, now);
+		long[] bucket = this.buckets.computeIfAbsent(now / config.getWindowBucket().toMillis(), (b) -> new long[3]);
+		bucket[0]++;
+		this.calls++;
+		if (outcome.isRecordedFailure()) {
+			bucket[1]++;
+			this.failures++;
+		}
+		if (outcome.isSlow()) {
+			bucket[2]++;
+			this.slow++;
+		}
+	}
+
+	void evict(CircuitBreakerConfig config, long now) {
+		long bucketMillis = config.getWindowBucket().toMillis();
+		long bucketCount = (config.getSlidingWindow().toMillis() + bucketMillis - 1) / bucketMillis;
+		long oldest = now / bucketMillis - bucketCount + 1;
+		Map<Long, long[]> expired = this.buckets.headMap(oldest);
+		for (long[] bucket : expired.values()) {
+			this.calls -= bucket[0];
+			this.failures -= bucket[1];
+			this.slow -= bucket[2];
+		}
+		expired.clear();
+	}
+
+	void clear() {
+		this.buckets.clear();
+		this.calls = 0;
+		this.failures = 0;
+		this.slow = 0;
+	}
+
+	long calls() {
+		return this.calls;
+	}
+
+	long failures() {
+		return this.failures;
+	}
+
+	long slow() {
+		return this.slow;
+	}
+
+}

@@ -1,0 +1,214 @@
+package io.redisbreaker.store.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.redisbreaker.core.CallOutcome;
+import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.CircuitSnapshot;
+import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.StateTransition;
+import io.redisbreaker.store.Admission;
+import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.store.OperatorCommand;
+import io.redisbreaker.store.StateChange;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Breaker state in Redis. Every read-decide-write is one Lua script, so instances never race each
+ * other, and every operation is a single round trip.
+ */
+public final class RedisBreakerStore implements BreakerStore {
+
+	/** Default lifetime of a breaker's keys, refreshed on every write; forced states never expire. */
+	public static final Duration DEFAULT_KEY_TTL = Duration.ofHours(1);
+
+	private static final LuaScript ACQUIRE = LuaScript.load("acquire.lua");
+
+	private static final LuaScript RECORD = LuaScript.load("record.lua");
+
+	private static final LuaScript OPERATE = LuaScript.load("operate.lua");
+
+	private static final LuaScript RECONCILE = LuaScript.load("reconcile.lua");
+
+	private static final LuaScript SNAPSHOT = LuaScript.load("snapshot.lua");
+
+	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+
+	private final BreakerKeys keys;
+
+	private final String instanceId;
+
+	private final byte[] ttlMillis;
+
+	private final byte[] channel;
+
+	private final byte[] origin;
+
+	/**
+	 * @param commands supplies the asynchronous commands of a live connection for each operation
+	 * @param keys names the keys
+	 * @param instanceId identifies this instance in published transitions
+	 * @param keyTtl lifetime of a breaker's keys after its last write
+	 */
+	public RedisBreakerStore(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, BreakerKeys keys,
+			String instanceId, Duration keyTtl) {
+		if (keyTtl.toMillis() < 1000) {
+			throw new IllegalArgumentException("'key-ttl' must be at least 1s but was " + keyTtl);
+		}
+		this.commands = commands;
+		this.keys = keys;
+		this.instanceId = instanceId;
+		this.ttlMillis = arg(keyTtl.toMillis());
+		this.channel = BreakerKeys.bytes(keys.transitionChannel());
+		this.origin = BreakerKeys.bytes(instanceId);
+	}
+
+	public BreakerKeys keys() {
+		return this.keys;
+	}
+
+	@Override
+	public CompletionStage<Admission> acquire(String name, CircuitBreakerConfig config, String permitId) {
+		return ACQUIRE
+			.run(this.commands.get(), this.keys.of(name), arg(permitId), arg(config.getHalfOpenMaxCalls()),
+					arg(config.getHalfOpenPermitLease().toMillis()), this.ttlMillis, this.channel, arg(name),
+					this.origin)
+			.thenApply((reply) -> {
+				boolean allowed = number(reply, 0) == 1;
+				boolean permit = number(reply, 3) == 1;
+				long retryAfter = number(reply, 4);
+				return new Admission(allowed, state(reply, 1), number(reply, 2), permit ? permitId : null,
+						(retryAfter > 0) ? Duration.ofMillis(retryAfter) : null, Admission.Issuer.SHARED,
+						transition(name, reply, 5, number(reply, 2)));
+			});
+	}
+
+	@Override
+	public CompletionStage<StateChange> record(String name, CircuitBreakerConfig config, Admission admission,
+			CallOutcome outcome) {
+		String permitId = admission.permitId();
+		return RECORD
+			.run(this.commands.get(), this.keys.of(name), arg(admission.epoch()), arg(permitId != null ? permitId : ""),
+					arg(outcome.code()), arg(config.getFailureThreshold()), arg(config.getSuccessThreshold()),
+					arg(config.getSlidingWindow().toMillis()), arg(config.getWindowBucket().toMillis()),
+					arg(config.getFailureRateThreshold()), arg(config.getMinimumCalls()),
+					arg(config.getSlowCallRateThreshold()), arg(config.getOpenTimeout().toMillis()),
+					arg(config.getOpenTimeoutMultiplier()), arg(config.getMaxOpenTimeout().toMillis()), this.ttlMillis,
+					this.channel, arg(name), this.origin)
+			.thenApply((reply) -> new StateChange(number(reply, 0) == 1, state(reply, 1), number(reply, 2),
+					transition(name, reply, 3, number(reply, 2))));
+	}
+
+	@Override
+	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
+		return OPERATE
+			.run(this.commands.get(), this.keys.of(name), arg(command.name()), arg(reason), this.ttlMillis,
+					this.channel, arg(name), this.origin)
+			.thenApply((reply) -> change(name, reply));
+	}
+
+	/**
+	 * Opens the shared breaker for {@code openFor} if it is closed; used when Redis returns after an
+	 * outage during which the breaker opened locally.
+	 */
+	public CompletionStage<StateChange> reconcileOpen(String name, Duration openFor, String reason) {
+		return RECONCILE
+			.run(this.commands.get(), this.keys.of(name), arg(Math.max(1, openFor.toMillis())), arg(reason),
+					this.ttlMillis, this.channel, arg(name), this.origin)
+			.thenApply((reply) -> change(name, reply));
+	}
+
+	@Override
+	public CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config) {
+		return SNAPSHOT
+			.run(this.commands.get(), this.keys.of(name), arg(config.getSlidingWindow().toMillis()),
+					arg(config.getWindowBucket().toMillis()))
+			.thenApply((reply) -> {
+				CircuitState state = state(reply, 0);
+				long changedAt = number(reply, 5);
+				long openUntil = number(reply, 4);
+				return new CircuitSnapshot(name, state, number(reply, 1),
+						(changedAt > 0) ? Instant.ofEpochMilli(changedAt) : null, text(reply, 6),
+						(state == CircuitState.OPEN) ? Instant.ofEpochMilli(openUntil) : null, (int) number(reply, 10),
+						number(reply, 11), number(reply, 12), number(reply, 13), (int) number(reply, 9),
+						(int) number(reply, 8), (int) number(reply, 7));
+			});
+	}
+
+	@Override
+	public CompletionStage<Void> register(String name) {
+		return this.commands.get()
+			.sadd(BreakerKeys.bytes(this.keys.index()), arg(name))
+			.thenAccept((added) -> {
+			});
+	}
+
+	@Override
+	public CompletionStage<Set<String>> names() {
+		return this.commands.get().smembers(BreakerKeys.bytes(this.keys.index())).thenApply((members) -> {
+			Set<String> names = new LinkedHashSet<>();
+			members.stream().map((m) -> new String(m, StandardCharsets.UTF_8)).sorted().forEach(names::add);
+			return names;
+		});
+	}
+
+	@Override
+	public CompletionStage<Void> ping() {
+		return this.commands.get().ping().thenAccept((pong) -> {
+		});
+	}
+
+	private StateChange change(String name, List<Object> reply) {
+		return new StateChange(true, state(reply, 0), number(reply, 1), transition(name, reply, 2, number(reply, 1)));
+	}
+
+	private @Nullable StateTransition transition(String name, List<Object> reply, int from, long epoch) {
+		String fromState = text(reply, from);
+		if (fromState.isEmpty()) {
+			return null;
+		}
+		return new StateTransition(name, CircuitState.valueOf(fromState), CircuitState.valueOf(text(reply, from + 1)),
+				epoch, text(reply, from + 2), this.instanceId, true);
+	}
+
+	private static CircuitState state(List<Object> reply, int index) {
+		return CircuitState.valueOf(text(reply, index));
+	}
+
+	private static long number(List<Object> reply, int index) {
+		Object value = reply.get(index);
+		if (value instanceof Long number) {
+			return number;
+		}
+		return Long.parseLong(text(reply, index));
+	}
+
+	private static String text(List<Object> reply, int index) {
+		Object value = reply.get(index);
+		if (value instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		return String.valueOf(value);
+	}
+
+	private static byte[] arg(String value) {
+		return BreakerKeys.bytes(value);
+	}
+
+	private static byte[] arg(long value) {
+		return BreakerKeys.bytes(Long.toString(value));
+	}
+
+	private static byte[] arg(double value) {
+		return BreakerKeys.bytes(Double.toString(value));
+	}
+
+}

@@ -1,0 +1,40 @@
+-- Decides whether one call may run.
+-- ARGV: permit_id, half_open_max_calls, permit_lease_ms, ttl_ms, channel, name, origin
+-- Returns: {allowed 0|1, state, epoch, permit 0|1, retry_after_ms, from, to, reason}
+-- CLOSED, DISABLED and FORCED_OPEN decide without writing anything: the common path is a read.
+local permit_id, max_calls, lease_ms, ttl_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local channel, name, origin = ARGV[5], ARGV[6], ARGV[7]
+
+local s = read_state()
+if s.state == 'CLOSED' or s.state == 'DISABLED' then
+  return {1, s.state, s.epoch, 0, 0, '', '', ''}
+end
+if s.state == 'FORCED_OPEN' then
+  return {0, s.state, s.epoch, 0, -1, '', '', ''}
+end
+
+local now = now_ms()
+local moved = {'', '', ''}
+if s.state == 'OPEN' then
+  if now < s.open_until then
+    return {0, s.state, s.epoch, 0, s.open_until - now, '', '', ''}
+  end
+  moved = transition(s, 'HALF_OPEN', now, string.format('timeout: %.1fs', (now - s.opened_at) / 1000),
+    {'trial_ok', '0'}, channel, name, origin)
+  s.trial_ok = 0
+end
+
+-- HALF_OPEN: at most max_calls trial calls per epoch across all instances. A permit is a lease,
+-- so a holder that dies mid-call gives its slot back when the lease runs out.
+redis.call('ZREMRANGEBYSCORE', PERMITS, '-inf', now)
+local in_flight = redis.call('ZCARD', PERMITS)
+local allowed, permit, retry_after = 0, 0, 0
+if in_flight + s.trial_ok < max_calls then
+  redis.call('ZADD', PERMITS, now + lease_ms, permit_id)
+  allowed, permit = 1, 1
+else
+  local first = redis.call('ZRANGE', PERMITS, 0, 0, 'WITHSCORES')
+  if first[2] then retry_after = tonumber(first[2]) - now else retry_after = -1 end
+end
+keep_alive(s, now, ttl_ms)
+return {allowed, s.state, s.epoch, permit, retry_after, moved[1], moved[2], moved[3]}

@@ -1,0 +1,22 @@
+-- Operator commands: FORCE_OPEN and DISABLE hold until released and never expire; CLOSE returns to
+-- normal operation with fresh counters (force close and reset).
+-- ARGV: command, reason, ttl_ms, channel, name, origin
+-- Returns: {state, epoch, from, to, reason}
+local command, reason, ttl_ms, channel, name, origin = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local targets = {FORCE_OPEN = 'FORCED_OPEN', DISABLE = 'DISABLED', CLOSE = 'CLOSED'}
+local target = targets[command]
+if target == nil then
+  return redis.error_reply('ERR unknown breaker command ' .. tostring(command))
+end
+
+local s = read_state()
+local now = now_ms()
+local moved = {'', '', ''}
+if s.state == target then
+  -- Idempotent: repeating a command changes nothing and tells no one, but a CLOSE still clears counts.
+  if target == 'CLOSED' then clear_counters() end
+else
+  moved = transition(s, target, now, reason, {'opens', '0', 'trial_ok', '0', 'open_until', '0'}, channel, name, origin)
+end
+keep_alive(s, now, ttl_ms)
+return {s.state, s.epoch, moved[1], moved[2], moved[3]}

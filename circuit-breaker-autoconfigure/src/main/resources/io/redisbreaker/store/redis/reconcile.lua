@@ -1,0 +1,13 @@
+-- After a Redis outage: a breaker that tripped locally while Redis was unreachable opens the shared
+-- breaker too, unless the shared state already moved on (opened, forced or disabled meanwhile).
+-- ARGV: open_ms, reason, ttl_ms, channel, name, origin
+-- Returns: {state, epoch, from, to, reason}
+local open_ms, reason, ttl_ms, channel, name, origin = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local s = read_state()
+local moved = {'', '', ''}
+if s.state == 'CLOSED' then
+  local now = now_ms()
+  moved = open(s, now, reason, open_ms, 1, open_ms, false, channel, name, origin)
+  keep_alive(s, now, ttl_ms)
+end
+return {s.state, s.epoch, moved[1], moved[2], moved[3]}

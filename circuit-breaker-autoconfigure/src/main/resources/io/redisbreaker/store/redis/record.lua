@@ -1,0 +1,85 @@
+-- Records the outcome of one call admitted under (epoch, permit).
+-- ARGV: epoch, permit_id|'', outcome S|F|SS|SF|I (success, failure, slow success, slow failure, ignored),
+--       failure_threshold, success_threshold, window_ms, bucket_ms, failure_rate_threshold, minimum_calls,
+--       slow_call_rate_threshold, open_ms, open_multiplier, max_open_ms, ttl_ms, channel, name, origin
+-- Returns: {counted 0|1, state, epoch, from, to, reason}
+local epoch, permit_id, outcome = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local failure_threshold, success_threshold = tonumber(ARGV[4]), tonumber(ARGV[5])
+local window_ms, bucket_ms = tonumber(ARGV[6]), tonumber(ARGV[7])
+local rate_threshold, minimum_calls, slow_threshold = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local open_ms, multiplier, max_open_ms, ttl_ms = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
+local channel, name, origin = ARGV[15], ARGV[16], ARGV[17]
+
+local s = read_state()
+local released = 0
+if permit_id ~= '' then
+  released = redis.call('ZREM', PERMITS, permit_id)
+end
+-- An outcome from an earlier epoch belongs to a state that no longer exists: it must not count.
+if epoch ~= s.epoch or outcome == 'I' then
+  return {0, s.state, s.epoch, '', '', ''}
+end
+
+local failed = outcome ~= 'S'
+local now = now_ms()
+local moved = {'', '', ''}
+
+if s.state == 'CLOSED' then
+  window_evict(now, window_ms, bucket_ms)
+  local bucket = int(math.floor(now / bucket_ms))
+  local calls = redis.call('HINCRBY', WINDOW, 'c', 1)
+  redis.call('HINCRBY', WINDOW, 'c' .. bucket, 1)
+  local failures = tonumber(redis.call('HGET', WINDOW, 'f') or '0')
+  local slow = tonumber(redis.call('HGET', WINDOW, 's') or '0')
+  if outcome == 'F' or outcome == 'SF' then
+    failures = redis.call('HINCRBY', WINDOW, 'f', 1)
+    redis.call('HINCRBY', WINDOW, 'f' .. bucket, 1)
+  end
+  if outcome == 'SS' or outcome == 'SF' then
+    slow = redis.call('HINCRBY', WINDOW, 's', 1)
+    redis.call('HINCRBY', WINDOW, 's' .. bucket, 1)
+  end
+  local reason = nil
+  if failed then
+    redis.call('LPUSH', STREAK, int(now))
+    redis.call('LTRIM', STREAK, 0, failure_threshold - 1)
+    local oldest = tonumber(redis.call('LINDEX', STREAK, failure_threshold - 1) or '-1')
+    if oldest > now - window_ms then
+      reason = string.format('failures: %d/%d', failure_threshold, failure_threshold)
+    end
+  else
+    redis.call('DEL', STREAK)
+  end
+  if reason == nil and calls >= minimum_calls then
+    local failure_rate = failures * 100 / calls
+    local slow_rate = slow * 100 / calls
+    if failure_rate >= rate_threshold then
+      reason = string.format('failure rate: %.1f%% >= %.1f%% of %d calls', failure_rate, rate_threshold, calls)
+    elseif slow_rate >= slow_threshold then
+      reason = string.format('slow call rate: %.1f%% >= %.1f%% of %d calls', slow_rate, slow_threshold, calls)
+    end
+  end
+  if reason then
+    moved = open(s, now, reason, open_ms, multiplier, max_open_ms, false, channel, name, origin)
+  end
+elseif s.state == 'HALF_OPEN' then
+  -- Only the holder of a live permit speaks for a trial call; a lease that ran out was handed to someone else.
+  if released == 0 then
+    return {0, s.state, s.epoch, '', '', ''}
+  end
+  if failed then
+    moved = open(s, now, 'trial call failed', open_ms, multiplier, max_open_ms, true, channel, name, origin)
+  else
+    s.trial_ok = redis.call('HINCRBY', STATE, 'trial_ok', 1)
+    if s.trial_ok >= success_threshold then
+      moved = transition(s, 'CLOSED', now, string.format('trial successes: %d/%d', s.trial_ok, success_threshold),
+        {'opens', '0', 'trial_ok', '0'}, channel, name, origin)
+    end
+  end
+else
+  -- OPEN, FORCED_OPEN and DISABLED record nothing.
+  return {0, s.state, s.epoch, '', '', ''}
+end
+
+keep_alive(s, now, ttl_ms)
+return {1, s.state, s.epoch, moved[1], moved[2], moved[3]}

@@ -1,0 +1,203 @@
+package io.redisbreaker.store;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.redisbreaker.core.CallPermit;
+import io.redisbreaker.core.CircuitBreaker;
+import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.CircuitBreakerConfigs;
+import io.redisbreaker.core.CircuitBreakerOpenException;
+import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.CircuitSnapshot;
+import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.StateTransition;
+import io.redisbreaker.core.TransitionListener;
+import io.redisbreaker.store.redis.BreakerKeys;
+import io.redisbreaker.store.redis.RedisBreakerStore;
+import io.redisbreaker.testsupport.Await;
+import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.WithRedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances, each with its own Redis client and its own threads, hammer one breaker at once.
+ */
+@WithRedisServer
+class MultiInstanceConcurrencyTests {
+
+	private static final int THREADS_PER_INSTANCE = 8;
+
+	private final RedisServer server;
+
+	private final List<RedisClient> clients = new ArrayList<>();
+
+	private final ExecutorService threads = Executors.newFixedThreadPool(2 * THREADS_PER_INSTANCE);
+
+	private CircuitBreaker instanceA;
+
+	private CircuitBreaker instanceB;
+
+	MultiInstanceConcurrencyTests(RedisServer server) {
+		this.server = server;
+	}
+
+	@BeforeEach
+	void twoInstances() {
+		CircuitBreakerConfig config = CircuitBreakerConfig.builder()
+			.failureThreshold(3)
+			.successThreshold(3)
+			.halfOpenMaxCalls(3)
+			.openTimeout(Duration.ofMillis(200))
+			.halfOpenPermitLease(Duration.ofSeconds(30))
+			.minimumCalls(100_000)
+			.build();
+		this.instanceA = instance("a", config).circuitBreaker("hammered");
+		this.instanceB = instance("b", config).circuitBreaker("hammered");
+	}
+
+	@AfterEach
+	void close() throws InterruptedException {
+		this.threads.shutdownNow();
+		this.threads.awaitTermination(10, TimeUnit.SECONDS);
+		this.clients.forEach(RedisClient::shutdown);
+	}
+
+	private CircuitBreakerRegistry instance(String id, CircuitBreakerConfig config) {
+		return new CircuitBreakerRegistry(storeFor(id), CircuitBreakerConfigs.of(config), TransitionListener.noop(), id);
+	}
+
+	@Test
+	void halfOpenAdmitsExactlyTheConfiguredTrialCallsAcrossInstances() throws Exception {
+		for (int i = 0; i < 3; i++) {
+			this.instanceB.acquirePermission().recordFailure(new IOException("down"));
+		}
+		assertThat(this.instanceA.getState()).isEqualTo(CircuitState.OPEN);
+
+		// Every thread of both instances keeps asking until the open timeout has passed and the trial
+		// slots are gone; permits are held (the trial calls are "running") until the test ends.
+		ConcurrentLinkedQueue<CallPermit> granted = new ConcurrentLinkedQueue<>();
+		AtomicInteger rejectedInHalfOpen = new AtomicInteger();
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<?>> workers = new ArrayList<>();
+		for (CircuitBreaker instance : List.of(this.instanceA, this.instanceB)) {
+			for (int t = 0; t < THREADS_PER_INSTANCE; t++) {
+				workers.add(this.threads.submit(() -> {
+					start.await();
+					long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+					while (rejectedInHalfOpen.get() < 200 && System.nanoTime() < deadline) {
+						try {
+							granted.add(instance.acquirePermission());
+						}
+						catch (CircuitBreakerOpenException ex) {
+							if (ex.getState() == CircuitState.HALF_OPEN) {
+								rejectedInHalfOpen.incrementAndGet();
+							}
+						}
+					}
+					return null;
+				}));
+			}
+		}
+		start.countDown();
+		for (Future<?> worker : workers) {
+			worker.get(20, TimeUnit.SECONDS);
+		}
+		assertThat(rejectedInHalfOpen).hasValueGreaterThanOrEqualTo(200);
+		assertThat(granted).hasSize(3).allMatch(CallPermit::isTrial);
+		assertThat(this.instanceB.getSnapshot().trialCallsInFlight()).isEqualTo(3);
+		for (CallPermit permit : granted) {
+			permit.recordSuccess();
+		}
+		assertThat(this.instanceB.getState()).isEqualTo(CircuitState.CLOSED);
+	}
+
+	@Test
+	void failuresRecordedConcurrentlyByBothInstancesAreAllCounted() throws Exception {
+		CircuitBreakerConfig lenient = CircuitBreakerConfig.builder()
+			.failureThreshold(1_000_000)
+			.minimumCalls(1_000_000)
+			.build();
+		CircuitBreaker a = instance("a2", lenient).circuitBreaker("counted");
+		CircuitBreaker b = instance("b2", lenient).circuitBreaker("counted");
+		int perThread = 50;
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<?>> workers = new ArrayList<>();
+		for (CircuitBreaker instance : List.of(a, b)) {
+			for (int t = 0; t < THREADS_PER_INSTANCE; t++) {
+				workers.add(this.threads.submit(() -> {
+					start.await();
+					for (int i = 0; i < perThread; i++) {
+						instance.acquirePermission().recordFailure(new IOException("failure " + i));
+					}
+					return null;
+				}));
+			}
+		}
+		start.countDown();
+		for (Future<?> worker : workers) {
+			worker.get(30, TimeUnit.SECONDS);
+		}
+		int expected = 2 * THREADS_PER_INSTANCE * perThread;
+		CircuitSnapshot snapshot = b.getSnapshot();
+		assertThat(snapshot.calls()).isEqualTo(expected);
+		assertThat(snapshot.failedCalls()).isEqualTo(expected);
+		assertThat(snapshot.state()).isEqualTo(CircuitState.CLOSED);
+	}
+
+	@Test
+	void concurrentFailuresOpenTheBreakerExactlyOnce() throws Exception {
+		List<StateTransition> opened = new CopyOnWriteArrayList<>();
+		CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(5).minimumCalls(1000).build();
+		CircuitBreaker a = new CircuitBreakerRegistry(storeFor("a3"), CircuitBreakerConfigs.of(config), opened::add,
+				"a3")
+			.circuitBreaker("once");
+		CircuitBreaker b = new CircuitBreakerRegistry(storeFor("b3"), CircuitBreakerConfigs.of(config), opened::add,
+				"b3")
+			.circuitBreaker("once");
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<?>> workers = new ArrayList<>();
+		for (CircuitBreaker instance : List.of(a, b)) {
+			for (int t = 0; t < THREADS_PER_INSTANCE; t++) {
+				workers.add(this.threads.submit(() -> {
+					start.await();
+					for (int i = 0; i < 20; i++) {
+						instance.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException()));
+					}
+					return null;
+				}));
+			}
+		}
+		start.countDown();
+		for (Future<?> worker : workers) {
+			worker.get(30, TimeUnit.SECONDS);
+		}
+		Await.until(Duration.ofSeconds(5), () -> a.getState() == CircuitState.OPEN, "the breaker to be open");
+		assertThat(opened).singleElement().satisfies((t) -> assertThat(t.to()).isEqualTo(CircuitState.OPEN));
+	}
+
+	/** A store with a Redis client of its own, as a separate application instance would have. */
+	private RedisBreakerStore storeFor(String id) {
+		RedisClient client = RedisClient.create(this.server.uri());
+		this.clients.add(client);
+		var connection = client.connect(ByteArrayCodec.INSTANCE);
+		return new RedisBreakerStore(connection::async, new BreakerKeys("cb:"), id, Duration.ofHours(1));
+	}
+
+}

@@ -96,60 +96,47 @@ public final class CircuitProtectedAspect implements Ordered {
 		return result;
 	}
 
-	/**
-	 * Permission is asked in the caller's thread (so the method body never runs on a Redis I/O thread),
-	 * and the outcome is recorded when the stage completes, without delaying the caller's stage.
-	 */
-	private @Nullable Object completionStage(ProceedingJoinPoint call, CircuitBreaker breaker,
-			ProtectedMethod method, Object target, Object[] args) throws Throwable {
-		CallPermit permit;
-		try {
-			permit = breaker.acquirePermission();
-		}
-		catch (CircuitBreakerOpenException ex) {
-			return asyncFallback(method, target, args, ex);
-		}
-		CompletionStage<?> stage;
-		try {
-			stage = (CompletionStage<?>) call.proceed();
-		}
-		catch (Throwable ex) {
-			permit.recordFailureAsync(ex);
-			return asyncFallback(method, target, args, ex);
-		}
-		if (stage == null) {
-			permit.release();
-			return null;
+	/** See {@link CircuitBreaker#executeCompletionStage}; the fallback applies to the stage's failure. */
+	private Object completionStage(ProceedingJoinPoint call, CircuitBreaker breaker, ProtectedMethod method,
+			Object target, Object[] args) {
+		CompletionStage<Object> stage = breaker.executeCompletionStage(() -> proceedAsync(call));
+		if (method.fallback() == null) {
+			return stage;
 		}
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		stage.whenComplete((value, failure) -> {
 			if (failure == null) {
-				permit.recordSuccessAsync();
 				result.complete(value);
 				return;
 			}
-			permit.recordFailureAsync(failure);
 			Throwable cause = Failures.unwrap(failure);
 			if (!method.falls(cause)) {
 				result.completeExceptionally(cause);
 				return;
 			}
-			try {
-				((CompletionStage<?>) asyncFallback(method, target, args, cause)).whenComplete((fallbackValue,
-						fallbackFailure) -> {
-					if (fallbackFailure != null) {
-						result.completeExceptionally(Failures.unwrap(fallbackFailure));
-					}
-					else {
-						result.complete(fallbackValue);
-					}
-				});
-			}
-			catch (Throwable ex) {
-				result.completeExceptionally(ex);
-			}
+			((CompletionStage<?>) asyncFallback(method, target, args, cause)).whenComplete((fallbackValue,
+					fallbackFailure) -> {
+				if (fallbackFailure != null) {
+					result.completeExceptionally(Failures.unwrap(fallbackFailure));
+				}
+				else {
+					result.complete(fallbackValue);
+				}
+			});
 		});
 		return result;
+	}
+
+	/** An asynchronous method reports failures through its stage, even those it throws. */
+	@SuppressWarnings("unchecked")
+	private static CompletionStage<Object> proceedAsync(ProceedingJoinPoint call) {
+		try {
+			CompletionStage<Object> stage = (CompletionStage<Object>) call.proceed();
+			return (stage != null) ? stage : CompletableFuture.completedFuture(null);
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	private @Nullable Object fallback(ProtectedMethod method, Object target, Object[] args, Throwable failure)

@@ -45,40 +45,48 @@ public final class CallPermit {
 
 	/** The call succeeded; a call slower than the slow-call threshold counts as slow. */
 	public void recordSuccess() {
-		await(recordSuccessAsync());
+		if (claim()) {
+			this.breaker.record(this.admission, this.breaker.getConfig().outcome(elapsed()));
+		}
 	}
 
 	/** The call failed; the exception decides whether it counts (record and ignore lists). */
 	public void recordFailure(Throwable failure) {
-		await(recordFailureAsync(failure));
+		if (claim()) {
+			this.breaker.record(this.admission, this.breaker.getConfig().outcome(elapsed(), Failures.unwrap(failure)));
+		}
 	}
 
 	/** The call did not happen or does not count; a trial permit is given back. */
 	public void release() {
-		await(releaseAsync());
-	}
-
-	public CompletionStage<Void> recordSuccessAsync() {
-		return report(this.breaker.getConfig().outcome(elapsed()));
-	}
-
-	public CompletionStage<Void> recordFailureAsync(Throwable failure) {
-		return report(this.breaker.getConfig().outcome(elapsed(), Failures.unwrap(failure)));
-	}
-
-	public CompletionStage<Void> releaseAsync() {
-		return report(CallOutcome.IGNORED);
-	}
-
-	private CompletionStage<Void> report(CallOutcome outcome) {
-		if (!this.reported.compareAndSet(false, true)) {
-			return CompletableFuture.completedFuture(null);
+		if (claim()) {
+			this.breaker.record(this.admission, CallOutcome.IGNORED);
 		}
-		return this.breaker.record(this.admission, outcome);
 	}
 
-	private void await(CompletionStage<Void> stage) {
-		stage.toCompletableFuture().join();
+	/** Like {@link #recordSuccess()} without waiting for the store. */
+	public CompletionStage<Void> recordSuccessAsync() {
+		return claim() ? this.breaker.recordAsync(this.admission, this.breaker.getConfig().outcome(elapsed())) : done();
+	}
+
+	/** Like {@link #recordFailure(Throwable)} without waiting for the store. */
+	public CompletionStage<Void> recordFailureAsync(Throwable failure) {
+		return claim() ? this.breaker.recordAsync(this.admission,
+				this.breaker.getConfig().outcome(elapsed(), Failures.unwrap(failure))) : done();
+	}
+
+	/** Like {@link #release()} without waiting for the store. */
+	public CompletionStage<Void> releaseAsync() {
+		return claim() ? this.breaker.recordAsync(this.admission, CallOutcome.IGNORED) : done();
+	}
+
+	/** Only the first report counts. */
+	private boolean claim() {
+		return this.reported.compareAndSet(false, true);
+	}
+
+	private static CompletionStage<Void> done() {
+		return CompletableFuture.completedFuture(null);
 	}
 
 }

@@ -62,7 +62,8 @@ public final class CircuitBreaker {
 	 * @throws CircuitBreakerOpenException if the call is not permitted
 	 */
 	public CallPermit acquirePermission() {
-		return join(acquirePermissionAsync());
+		// Joined here so listeners run on the caller's thread, never on a Redis I/O thread.
+		return permit(join(this.store.acquire(this.name, this.config, nextPermitId())));
 	}
 
 	/** Like {@link #acquirePermission()}, but empty instead of throwing when the call is not permitted. */
@@ -75,17 +76,25 @@ public final class CircuitBreaker {
 		}
 	}
 
-	/** Asks for permission without blocking; the stage fails with {@link CircuitBreakerOpenException}. */
+	/**
+	 * Asks for permission without blocking; the stage fails with {@link CircuitBreakerOpenException}.
+	 * Transition listeners may then run on the thread that completes the store operation.
+	 */
 	public CompletionStage<CallPermit> acquirePermissionAsync() {
-		String permitId = this.instanceId + ":" + permitSequence.incrementAndGet();
-		return this.store.acquire(this.name, this.config, permitId).thenApply((admission) -> {
-			notify(admission.transition());
-			if (!admission.allowed()) {
-				throw new CircuitBreakerOpenException(this.name, admission.state(), admission.retryAfter(),
-						(admission.issuer() == Admission.Issuer.NONE) ? "breaker store unavailable" : null);
-			}
-			return new CallPermit(this, admission);
-		});
+		return this.store.acquire(this.name, this.config, nextPermitId()).thenApply(this::permit);
+	}
+
+	private CallPermit permit(Admission admission) {
+		notify(admission.transition());
+		if (!admission.allowed()) {
+			throw new CircuitBreakerOpenException(this.name, admission.state(), admission.retryAfter(),
+					(admission.issuer() == Admission.Issuer.NONE) ? "breaker store unavailable" : null);
+		}
+		return new CallPermit(this, admission);
+	}
+
+	private String nextPermitId() {
+		return this.instanceId + ":" + permitSequence.incrementAndGet();
 	}
 
 	/** Runs the supplier if permitted and records how it ended. */
@@ -127,23 +136,33 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * Starts the asynchronous call if permitted and records its outcome when it completes; the returned
-	 * stage completes with the call's own result once the outcome is recorded.
+	 * Starts the asynchronous call if permitted and records its outcome when it completes, without
+	 * delaying the returned stage. Permission is asked on the caller's thread, so the call never starts
+	 * on a Redis I/O thread; a rejected call gives a stage failed with {@link CircuitBreakerOpenException}.
 	 */
 	public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> call) {
-		return acquirePermissionAsync().thenCompose((permit) -> {
-			CompletionStage<T> started;
-			try {
-				started = call.get();
+		CallPermit permit;
+		try {
+			permit = acquirePermission();
+		}
+		catch (CircuitBreakerOpenException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		CompletionStage<T> started;
+		try {
+			started = call.get();
+		}
+		catch (RuntimeException | Error ex) {
+			permit.recordFailureAsync(ex);
+			return CompletableFuture.failedFuture(ex);
+		}
+		return started.whenComplete((result, failure) -> {
+			if (failure == null) {
+				permit.recordSuccessAsync();
 			}
-			catch (RuntimeException | Error ex) {
-				return permit.recordFailureAsync(ex).thenCompose((ignored) -> CompletableFuture.<T>failedFuture(ex));
+			else {
+				permit.recordFailureAsync(failure);
 			}
-			return started.handle((result, failure) -> (failure == null)
-					? permit.recordSuccessAsync().thenApply((ignored) -> result)
-					: permit.recordFailureAsync(failure)
-						.thenCompose((ignored) -> CompletableFuture.<T>failedFuture(Failures.unwrap(failure))))
-				.thenCompose((stage) -> stage);
 		});
 	}
 
@@ -182,10 +201,23 @@ public final class CircuitBreaker {
 		return change.state();
 	}
 
-	CompletionStage<Void> record(Admission admission, CallOutcome outcome) {
+	/** Records an outcome and waits for it, telling listeners on the caller's thread. */
+	void record(Admission admission, CallOutcome outcome) {
+		StateChange change;
+		try {
+			change = join(this.store.record(this.name, this.config, admission, outcome));
+		}
+		catch (RuntimeException ex) {
+			// The call already ran; the breaker's own trouble must not become the caller's.
+			logger.debug("Could not record outcome of circuit breaker '" + this.name + "'", ex);
+			return;
+		}
+		notify(change.transition());
+	}
+
+	CompletionStage<Void> recordAsync(Admission admission, CallOutcome outcome) {
 		return this.store.record(this.name, this.config, admission, outcome).handle((change, failure) -> {
 			if (failure != null) {
-				// The call already ran; the breaker's own trouble must not become the caller's.
 				logger.debug("Could not record outcome of circuit breaker '" + this.name + "'", failure);
 			}
 			else {

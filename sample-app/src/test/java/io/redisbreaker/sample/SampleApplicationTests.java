@@ -1,0 +1,77 @@
+package io.redisbreaker.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import io.redisbreaker.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample as a user runs it: HTTP in, a real Redis behind the breakers.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "spring.profiles.active=dev")
+class SampleApplicationTests {
+
+	static final RedisServer redis = RedisServer.launch();
+
+	@DynamicPropertySource
+	static void redisProperties(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.host", redis::host);
+		registry.add("spring.data.redis.port", redis::port);
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@Value("${local.server.port}")
+	int port;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void anExchangeOutageOpensItsBreakerAndTickersComeFromTheCache() throws Exception {
+		assertThat(get("/tickers/upbit/kr/BTC")).contains("\"cached\":false");
+		post("/exchanges/upbit/outage?down=true");
+		for (int i = 0; i < 3; i++) {
+			assertThat(get("/tickers/upbit/kr/BTC")).contains("\"cached\":true");
+		}
+		assertThat(redis.command("HGET", "cb:{upbit/kr/ticker}", "state")).isEqualTo("OPEN");
+		assertThat(get("/tickers/upbit/kr/BTC")).contains("\"cached\":true");
+		// Another region of the same exchange has a breaker of its own, still closed.
+		post("/exchanges/upbit/outage?down=false");
+		assertThat(get("/tickers/upbit/sg/BTC")).contains("\"cached\":false");
+		assertThat(get("/breakers")).contains("\"upbit/kr/ticker\"", "\"state\":\"OPEN\"", "\"upbit/sg/ticker\"");
+	}
+
+	private String get(String path) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("GET " + path).isEqualTo(200);
+		return response.body();
+	}
+
+	private void post(String path) throws Exception {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("POST " + path).isEqualTo(200);
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://localhost:" + this.port + path);
+	}
+
+}

@@ -3,6 +3,7 @@ package io.redisbreaker.autoconfigure;
 import java.util.function.Supplier;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.TransitionListener;
 import io.redisbreaker.core.TransitionLogger;
@@ -30,7 +31,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * The breaker registry and the Redis store behind it.
  */
-@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, RedisClientAutoConfiguration.class })
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClusterAsyncCommands.class })
 @ConditionalOnBean(RedisConnectionFactory.class)
 @ConditionalOnProperty(prefix = "circuitbreaker", name = "enabled", matchIfMissing = true)
@@ -58,10 +59,11 @@ public final class CircuitBreakerAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	BreakerStore circuitBreakerStore(RedisConnectionFactory connectionFactory, BreakerKeys keys,
-			CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners) {
+			CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners,
+			ObjectProvider<RedisRetry> retry) {
 		String instanceId = properties.resolveInstanceId();
 		RedisBreakerStore shared = new RedisBreakerStore(lettuceCommands(connectionFactory), keys, instanceId,
-				properties.getKeyTtl());
+				properties.getKeyTtl(), retry.getIfAvailable());
 		return new FailoverBreakerStore(shared, new InMemoryBreakerStore(instanceId),
 				properties.getRedisFailurePolicy(), properties.getRedisTimeout(), properties.getRedisProbeInterval(),
 				TransitionListener.composite(listeners.orderedStream().toList()));

@@ -106,6 +106,16 @@ public final class TcpProxy implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Silently drops the connections open now: they stay open on both sides but carry no more bytes,
+	 * like connections whose NAT or load-balancer entry vanished. New connections work normally.
+	 */
+	public void dropExisting() {
+		for (Link link : List.copyOf(links)) {
+			link.dropped = true;
+		}
+	}
+
 	/** Undoes {@link #blackhole()}: held bytes flow again. */
 	public void resume() {
 		synchronized (forwarding) {
@@ -180,7 +190,7 @@ public final class TcpProxy implements AutoCloseable {
 	/** Waits while blackholed, unless the link is closed meanwhile. */
 	private void awaitForwarding(Link link) {
 		synchronized (forwarding) {
-			while (blackholed && !link.closed && !closed) {
+			while ((blackholed || link.dropped) && !link.closed && !closed) {
 				try {
 					forwarding.wait();
 				} catch (InterruptedException e) {
@@ -212,6 +222,7 @@ public final class TcpProxy implements AutoCloseable {
 		private final Target target;
 		private @Nullable Socket upstream; // guarded by this
 		volatile boolean closed;
+		volatile boolean dropped;
 
 		Link(Socket client, Target target) {
 			this.client = client;

@@ -83,6 +83,21 @@ class TcpProxyTest {
 	}
 
 	@Test
+	void dropExistingSilencesOpenConnectionsWhileNewOnesWork() {
+		try (TcpProxy proxy = TcpProxy.start(a);
+				RespClient old = new RespClient(proxy.host(), proxy.port(), null, Duration.ofMillis(300))) {
+			assertThat(old.command("PING")).isEqualTo("PONG");
+			proxy.dropExisting();
+			assertThatThrownBy(() -> old.command("PING")).isInstanceOf(UncheckedIOException.class)
+				.hasCauseInstanceOf(SocketTimeoutException.class);
+			assertThat(proxy.connectionCount()).as("the dropped connection is still open").isEqualTo(1);
+			try (RespClient fresh = new RespClient(proxy.host(), proxy.port())) {
+				assertThat(fresh.command("GET", "who")).isEqualTo("a");
+			}
+		}
+	}
+
+	@Test
 	void setTargetOnlyAffectsNewConnections() {
 		try (TcpProxy proxy = TcpProxy.start(a);
 				RespClient before = new RespClient(proxy.host(), proxy.port())) {

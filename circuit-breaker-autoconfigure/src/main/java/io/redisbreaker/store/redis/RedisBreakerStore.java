@@ -7,9 +7,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
@@ -52,14 +54,17 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	private final byte[] origin;
 
+	private final @Nullable RedisRetry retry;
+
 	/**
 	 * @param commands supplies the asynchronous commands of a live connection for each operation
 	 * @param keys names the keys
 	 * @param instanceId identifies this instance in published transitions
 	 * @param keyTtl lifetime of a breaker's keys after its last write
+	 * @param retry retries operations that failed because of the connection, or {@code null}
 	 */
 	public RedisBreakerStore(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, BreakerKeys keys,
-			String instanceId, Duration keyTtl) {
+			String instanceId, Duration keyTtl, @Nullable RedisRetry retry) {
 		if (keyTtl.toMillis() < 1000) {
 			throw new IllegalArgumentException("'key-ttl' must be at least 1s but was " + keyTtl);
 		}
@@ -69,6 +74,26 @@ public final class RedisBreakerStore implements BreakerStore {
 		this.ttlMillis = arg(keyTtl.toMillis());
 		this.channel = BreakerKeys.bytes(keys.transitionChannel());
 		this.origin = BreakerKeys.bytes(instanceId);
+		this.retry = retry;
+	}
+
+	public RedisBreakerStore(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, BreakerKeys keys,
+			String instanceId, Duration keyTtl) {
+		this(commands, keys, instanceId, keyTtl, null);
+	}
+
+	/**
+	 * Runs one operation on a live connection, with retries when configured. Asking for the commands
+	 * per attempt picks up a connection that was reset meanwhile.
+	 * @param idempotent whether running the operation twice cannot change the result; recording an
+	 * outcome can (it counts), so it is retried only when it surely never ran
+	 */
+	private <T> CompletionStage<T> run(boolean idempotent,
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> operation) {
+		if (this.retry == null) {
+			return operation.apply(this.commands.get());
+		}
+		return this.retry.executeAsync(() -> operation.apply(this.commands.get()), idempotent);
 	}
 
 	public BreakerKeys keys() {
@@ -77,10 +102,9 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<Admission> acquire(String name, CircuitBreakerConfig config, String permitId) {
-		return ACQUIRE
-			.run(this.commands.get(), this.keys.of(name), arg(permitId), arg(config.getHalfOpenMaxCalls()),
+		return run(true, (commands) -> ACQUIRE.run(commands, this.keys.of(name), arg(permitId), arg(config.getHalfOpenMaxCalls()),
 					arg(config.getHalfOpenPermitLease().toMillis()), this.ttlMillis, this.channel, arg(name),
-					this.origin)
+					this.origin))
 			.thenApply((reply) -> {
 				boolean allowed = number(reply, 0) == 1;
 				boolean permit = number(reply, 3) == 1;
@@ -95,23 +119,21 @@ public final class RedisBreakerStore implements BreakerStore {
 	public CompletionStage<StateChange> record(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome) {
 		String permitId = admission.permitId();
-		return RECORD
-			.run(this.commands.get(), this.keys.of(name), arg(admission.epoch()), arg(permitId != null ? permitId : ""),
+		return run(false, (commands) -> RECORD.run(commands, this.keys.of(name), arg(admission.epoch()), arg(permitId != null ? permitId : ""),
 					arg(outcome.code()), arg(config.getFailureThreshold()), arg(config.getSuccessThreshold()),
 					arg(config.getSlidingWindow().toMillis()), arg(config.getWindowBucket().toMillis()),
 					arg(config.getFailureRateThreshold()), arg(config.getMinimumCalls()),
 					arg(config.getSlowCallRateThreshold()), arg(config.getOpenTimeout().toMillis()),
 					arg(config.getOpenTimeoutMultiplier()), arg(config.getMaxOpenTimeout().toMillis()), this.ttlMillis,
-					this.channel, arg(name), this.origin)
+					this.channel, arg(name), this.origin))
 			.thenApply((reply) -> new StateChange(number(reply, 0) == 1, state(reply, 1), number(reply, 2),
 					transition(name, reply, 3, number(reply, 2))));
 	}
 
 	@Override
 	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
-		return OPERATE
-			.run(this.commands.get(), this.keys.of(name), arg(command.name()), arg(reason), this.ttlMillis,
-					this.channel, arg(name), this.origin)
+		return run(true, (commands) -> OPERATE.run(commands, this.keys.of(name), arg(command.name()), arg(reason),
+				this.ttlMillis, this.channel, arg(name), this.origin))
 			.thenApply((reply) -> change(name, reply));
 	}
 
@@ -120,17 +142,15 @@ public final class RedisBreakerStore implements BreakerStore {
 	 * outage during which the breaker opened locally.
 	 */
 	public CompletionStage<StateChange> reconcileOpen(String name, Duration openFor, String reason) {
-		return RECONCILE
-			.run(this.commands.get(), this.keys.of(name), arg(Math.max(1, openFor.toMillis())), arg(reason),
-					this.ttlMillis, this.channel, arg(name), this.origin)
+		return run(true, (commands) -> RECONCILE.run(commands, this.keys.of(name),
+				arg(Math.max(1, openFor.toMillis())), arg(reason), this.ttlMillis, this.channel, arg(name), this.origin))
 			.thenApply((reply) -> change(name, reply));
 	}
 
 	@Override
 	public CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config) {
-		return SNAPSHOT
-			.run(this.commands.get(), this.keys.of(name), arg(config.getSlidingWindow().toMillis()),
-					arg(config.getWindowBucket().toMillis()))
+		return run(true, (commands) -> SNAPSHOT.run(commands, this.keys.of(name),
+				arg(config.getSlidingWindow().toMillis()), arg(config.getWindowBucket().toMillis())))
 			.thenApply((reply) -> {
 				CircuitState state = state(reply, 0);
 				long changedAt = number(reply, 5);
@@ -145,15 +165,14 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<Void> register(String name) {
-		return this.commands.get()
-			.sadd(BreakerKeys.bytes(this.keys.index()), arg(name))
+		return run(true, (commands) -> commands.sadd(BreakerKeys.bytes(this.keys.index()), arg(name)))
 			.thenAccept((added) -> {
 			});
 	}
 
 	@Override
 	public CompletionStage<Set<String>> names() {
-		return this.commands.get().smembers(BreakerKeys.bytes(this.keys.index())).thenApply((members) -> {
+		return run(true, (commands) -> commands.smembers(BreakerKeys.bytes(this.keys.index()))).thenApply((members) -> {
 			Set<String> names = new LinkedHashSet<>();
 			members.stream().map((m) -> new String(m, StandardCharsets.UTF_8)).sorted().forEach(names::add);
 			return names;

@@ -1,0 +1,129 @@
+package io.redisbreaker.connection;
+
+import java.io.IOException;
+import java.util.Locale;
+
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
+import io.lettuce.core.RedisReadOnlyException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+
+/**
+ * Sorts Redis failures by what a retry may do about them. Spring Data Redis wraps Lettuce's exceptions
+ * inconsistently (a dropped connection arrives as a generic {@code RedisSystemException}), so the
+ * whole cause chain is examined.
+ */
+public final class RedisFailures {
+
+	/** What a failure means for a retry. */
+	public enum Kind {
+
+		/** The command never reached the server (not connected, connect refused): always safe to retry. */
+		NOT_SENT,
+
+		/**
+		 * The server refused the command without running it (READONLY after a failover, LOADING, BUSY):
+		 * safe to retry, after a connection reset in the READONLY case.
+		 */
+		REJECTED,
+
+		/**
+		 * The connection failed or timed out with the command in flight: it may have run, so only
+		 * idempotent commands are retried.
+		 */
+		IN_DOUBT,
+
+		/** Credentials or permissions were refused: a configuration error no retry can fix. */
+		DENIED,
+
+		/** Anything else, such as WRONGTYPE or a script error: the command's own failure, not retried. */
+		FATAL
+
+	}
+
+	private RedisFailures() {
+	}
+
+	public static Kind classify(Throwable failure) {
+		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			if (isDenied(cause)) {
+				return Kind.DENIED;
+			}
+		}
+		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			if (cause instanceof RedisReadOnlyException || cause instanceof RedisLoadingException
+					|| cause instanceof RedisBusyException) {
+				return Kind.REJECTED;
+			}
+			if (cause instanceof RedisCommandExecutionException) {
+				return Kind.FATAL;
+			}
+			if (cause instanceof RedisConnectionFailureException || cause instanceof RedisConnectionException) {
+				return Kind.NOT_SENT;
+			}
+			if (cause instanceof RedisCommandTimeoutException || cause instanceof QueryTimeoutException
+					|| cause instanceof IOException) {
+				return Kind.IN_DOUBT;
+			}
+			if (cause instanceof RedisException && cause.getMessage() != null) {
+				String message = cause.getMessage().toLowerCase(Locale.ROOT);
+				if (message.contains("currently not connected")) {
+					return Kind.NOT_SENT;
+				}
+				if (message.contains("connection closed") || message.contains("connection disconnected")
+						|| message.contains("connection reset")) {
+					return Kind.IN_DOUBT;
+				}
+			}
+		}
+		return Kind.FATAL;
+	}
+
+	/** Whether a retry is safe: for commands that may have run, only if they are idempotent. */
+	public static boolean isRetryable(Throwable failure, boolean idempotent) {
+		return switch (classify(failure)) {
+			case NOT_SENT, REJECTED -> true;
+			case IN_DOUBT -> idempotent;
+			case DENIED, FATAL -> false;
+		};
+	}
+
+	/** The server is a replica now: the connection must be re-established to reach the master. */
+	public static boolean isReadOnly(Throwable failure) {
+		return find(failure, RedisReadOnlyException.class);
+	}
+
+	/** A command timed out: the connection may be silently dead, which Lettuce does not notice. */
+	public static boolean isTimeout(Throwable failure) {
+		return find(failure, RedisCommandTimeoutException.class) || find(failure, QueryTimeoutException.class);
+	}
+
+	static boolean isDenied(Throwable cause) {
+		String message = cause.getMessage();
+		if (message == null) {
+			return false;
+		}
+		return message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("NOPERM")
+				|| message.contains("invalid username-password pair");
+	}
+
+	private static boolean find(Throwable failure, Class<? extends Throwable> type) {
+		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static @Nullable Throwable next(Throwable cause) {
+		return (cause.getCause() != cause) ? cause.getCause() : null;
+	}
+
+}

@@ -70,6 +70,12 @@ public final class CircuitBreakerAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnProperty(prefix = "circuitbreaker.redis-client", name = "verify-on-startup", matchIfMissing = true)
+	BreakerStoreStartupCheck circuitBreakerStoreStartupCheck(BreakerStore store) {
+		return new BreakerStoreStartupCheck(store);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	CircuitBreakerRegistry circuitBreakerRegistry(BreakerStore store, CircuitBreakerProperties properties,
 			ObjectProvider<TransitionListener> listeners) {

@@ -1,0 +1,90 @@
+package io.redisbreaker.connection;
+
+import io.redisbreaker.autoconfigure.CircuitProtectedAutoConfiguration;
+import io.redisbreaker.autoconfigure.RedisClientAutoConfiguration;
+import io.redisbreaker.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Wrong credentials and missing permissions are configuration errors: they must say so clearly, once,
+ * instead of being retried.
+ */
+class BadCredentialsTests {
+
+	private static RedisServer server;
+
+	@BeforeAll
+	static void start() {
+		server = RedisServer.startProcess("--requirepass", "secret");
+		server.command("ACL", "SETUSER", "no-scripts", "on", ">pw", "~*", "&*", "+@all", "-eval", "-evalsha");
+	}
+
+	@AfterAll
+	static void stop() {
+		server.close();
+	}
+
+	@Test
+	void aWrongPasswordFailsStartupWithAClearMessage() {
+		RedisClientContexts.starter(server.host(), server.port())
+			.withPropertyValues("spring.data.redis.password=wrong")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("WRONGPASS");
+				assertThat(context.getStartupFailure()).hasStackTraceContaining(
+						"Redis refused the configured credentials or permissions")
+					.hasStackTraceContaining("spring.data.redis.password");
+			});
+	}
+
+	@Test
+	void aWrongPasswordIsNotRetried() {
+		// Lettuce's own handshake may connect more than once; retries would multiply that.
+		assertThat(connectionAttemptsForOneRequest(true)).isEqualTo(connectionAttemptsForOneRequest(false))
+			.isLessThanOrEqualTo(2);
+	}
+
+	private long connectionAttemptsForOneRequest(boolean retry) {
+		long[] attempts = new long[1];
+		// Without the breakers, whose Pub/Sub subscription makes connection attempts of its own.
+		RedisClientContexts.plainBoot(server.host(), server.port())
+			.withConfiguration(AutoConfigurations.of(RedisClientAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.password=wrong", "circuitbreaker.redis-client.verify-on-startup=false",
+					"circuitbreaker.redis-client.retry.enabled=" + retry)
+			.run((context) -> {
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				long before = connectionsReceived();
+				assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> redis.opsForValue().get("key"))
+					.withStackTraceContaining("WRONGPASS");
+				attempts[0] = connectionsReceived() - before;
+			});
+		return attempts[0];
+	}
+
+	@Test
+	void aUserWhoMayNotRunTheBreakerScriptsFailsStartupWithAClearMessage() {
+		RedisClientContexts.starter(server.host(), server.port())
+			.withConfiguration(AutoConfigurations.of(CircuitProtectedAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.username=no-scripts", "spring.data.redis.password=pw")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("Redis does not permit the circuit breaker's commands")
+					.hasStackTraceContaining("NOPERM");
+			});
+	}
+
+	private static long connectionsReceived() {
+		return Long.parseLong(server.info("stats").get("total_connections_received"));
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.redisbreaker.connection;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.WithRedisServer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * What the retry must never do: retry a command's own error, or run a command twice that may already
+ * have run.
+ */
+@WithRedisServer
+class RetrySafetyTests {
+
+	private final RedisServer server;
+
+	RetrySafetyTests(RedisServer server) {
+		this.server = server;
+	}
+
+	@Test
+	void commandErrorsAreNotRetried() {
+		RedisClientContexts.starter(this.server.host(), this.server.port()).run((context) -> {
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			redis.opsForList().leftPush("a-list", "x");
+			this.server.command("CONFIG", "RESETSTAT");
+			assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> redis.opsForValue().get("a-list"))
+				.withStackTraceContaining("WRONGTYPE");
+			assertThat(calls("get")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aTimedOutIncrementIsNotRunAgainButATimedOutReadIs() {
+		RedisClientContexts.starter(this.server.host(), this.server.port())
+			// Keep the connection, so the held INCR still runs when the pause ends.
+			.withPropertyValues("spring.data.redis.timeout=300ms", "circuitbreaker.redis-client.reset-on-timeout=false")
+			.run((context) -> {
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				redis.opsForValue().set("counter", "0");
+				this.server.command("CONFIG", "RESETSTAT");
+				// The server holds every command for 1 s: the increment times out in flight.
+				this.server.command("CLIENT", "PAUSE", "1000", "ALL");
+				assertThatExceptionOfType(QueryTimeoutException.class)
+					.isThrownBy(() -> redis.opsForValue().increment("counter"));
+				// The read times out too, but is retried until the pause ends.
+				assertThat(redis.opsForValue().get("counter")).isEqualTo("1");
+				assertThat(calls("incr")).as("INCR ran exactly once").isEqualTo(1);
+			});
+	}
+
+	@Test
+	void setIfAbsentIsNotRetriedAfterATimeout() {
+		RedisClientContexts.starter(this.server.host(), this.server.port())
+			.withPropertyValues("spring.data.redis.timeout=300ms", "circuitbreaker.redis-client.reset-on-timeout=false")
+			.run((context) -> {
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				this.server.command("CLIENT", "PAUSE", "1000", "ALL");
+				// A retry would find the key its own first attempt set and wrongly report "not acquired".
+				assertThatExceptionOfType(QueryTimeoutException.class)
+					.isThrownBy(() -> redis.opsForValue().setIfAbsent("lock", "me", Duration.ofSeconds(30)));
+				assertThat(redis.opsForValue().get("lock")).isEqualTo("me");
+			});
+	}
+
+	private long calls(String command) {
+		Map<String, String> stats = this.server.info("commandstats");
+		String line = stats.get("cmdstat_" + command);
+		if (line == null) {
+			return 0;
+		}
+		return Long.parseLong(line.replaceAll("^calls=(\\d+),.*$", "$1"));
+	}
+
+}

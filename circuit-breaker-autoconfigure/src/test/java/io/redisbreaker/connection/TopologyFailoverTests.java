@@ -1,0 +1,107 @@
+package io.redisbreaker.connection;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import io.redisbreaker.core.CircuitBreaker;
+import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.store.FailoverBreakerStore;
+import io.redisbreaker.testsupport.Await;
+import io.redisbreaker.testsupport.RedisCluster;
+import io.redisbreaker.testsupport.RedisReplicaSet;
+import io.redisbreaker.testsupport.RedisSentinels;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Failovers in the topologies that have them: Sentinel promotes a replica when the master dies; a
+ * Redis Cluster replica takes over its master's slots.
+ */
+class TopologyFailoverTests {
+
+	@Test
+	void sentinelFailoverResumesApplicationAndBreakerWrites() {
+		try (RedisReplicaSet servers = RedisReplicaSet.start(1);
+				RedisSentinels sentinels = RedisSentinels.start("mymaster", servers, 3, 2)) {
+			RedisClientContexts.starter("unused", 0)
+				.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
+						"spring.data.redis.sentinel.nodes=" + sentinels.nodes())
+				.run((context) -> {
+					StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+					CircuitBreakerRegistry breakers = context.getBean(CircuitBreakerRegistry.class);
+					redis.opsForValue().set("before", "1");
+					breakers.circuitBreaker("payments").acquirePermission().recordSuccess();
+
+					long killed = System.nanoTime();
+					servers.master().kill();
+					Await.until(Duration.ofSeconds(30), () -> writes(redis), "application writes after the failover");
+					Duration applicationBack = Duration.ofNanos(System.nanoTime() - killed);
+					int newMaster = sentinels.awaitNewMaster(Duration.ofSeconds(10));
+					assertThat(newMaster).isNotEqualTo(servers.master().port());
+
+					FailoverBreakerStore store = (FailoverBreakerStore) context.getBean(BreakerStore.class);
+					Await.until(Duration.ofSeconds(15), store::isRedisAvailable, "the breakers to use Redis again");
+					assertThat(breakers.circuitBreaker("payments").forceOpen()).isEqualTo(CircuitState.FORCED_OPEN);
+					Duration breakersBack = Duration.ofNanos(System.nanoTime() - killed);
+					System.out.printf("Sentinel failover: application writes resumed after %d ms, breaker writes after %d ms%n",
+							applicationBack.toMillis(), breakersBack.toMillis());
+					// down-after 1 s plus election and promotion, plus a few seconds.
+					assertThat(applicationBack).isLessThan(Duration.ofSeconds(15));
+				});
+		}
+	}
+
+	@Test
+	void breakersWorkOnAClusterAndSurviveAClusterFailover() {
+		try (RedisCluster cluster = RedisCluster.start(3, 1)) {
+			RedisClientContexts.starter("unused", 0)
+				.withPropertyValues("spring.data.redis.cluster.nodes=" + cluster.nodeAddresses())
+				.run((context) -> {
+					StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+					CircuitBreakerRegistry breakers = context.getBean(CircuitBreakerRegistry.class);
+					CircuitBreaker breaker = breakers.circuitBreaker("upbit/kr/ticker");
+					for (int i = 0; i < 5; i++) {
+						breaker.acquirePermission().recordFailure(new IOException("exchange down"));
+					}
+					assertThat(breaker.getState()).isEqualTo(CircuitState.OPEN);
+					int master = cluster.masterPortForKey("cb:{upbit/kr/ticker}");
+					assertThat(cluster.node(master).command("HGET", "cb:{upbit/kr/ticker}", "state")).isEqualTo("OPEN");
+
+					List<Integer> replicas = cluster.replicaPortsOf(master);
+					cluster.failover(replicas.get(0), Duration.ofSeconds(20));
+					int errors = 0;
+					for (int i = 0; i < 50; i++) {
+						try {
+							redis.opsForValue().set("{upbit/kr/ticker}:price:" + i, "100");
+							breaker.reset();
+							breaker.acquirePermission().recordSuccess();
+						}
+						catch (DataAccessException ex) {
+							errors++;
+						}
+					}
+					assertThat(errors).as("errors past the retry budget").isZero();
+					assertThat(cluster.masterPortForKey("cb:{upbit/kr/ticker}")).isEqualTo(replicas.get(0));
+					assertThat(breaker.getSnapshot().calls()).isEqualTo(1);
+				});
+		}
+	}
+
+	private static boolean writes(StringRedisTemplate redis) {
+		try {
+			redis.opsForValue().set("after", "1");
+			return true;
+		}
+		catch (DataAccessException ex) {
+			return false;
+		}
+	}
+
+}

@@ -88,7 +88,7 @@ public final class CircuitBreakerAutoConfiguration {
 	RedisTransitionSubscriber circuitBreakerTransitionSubscriber(RedisConnectionFactory connectionFactory,
 			BreakerKeys keys, CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners) {
 		return new RedisTransitionSubscriber(connectionFactory, keys, properties.resolveInstanceId(),
-				TransitionListener.composite(listeners.orderedStream().toList()));
+				TransitionListener.composite(listeners.orderedStream().toList()), properties.getRedisProbeInterval());
 	}
 
 	/**

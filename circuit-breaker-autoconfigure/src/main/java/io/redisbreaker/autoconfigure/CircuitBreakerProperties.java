@@ -85,7 +85,9 @@ public class CircuitBreakerProperties {
 			return settings.applyTo(base.toBuilder()).build();
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid " + path + ": " + ex.getMessage(), ex);
+			// The builder quotes setting names ('failure-threshold'); say which property they are.
+			String message = ex.getMessage().replaceAll("'([a-z-]+)'", "'" + path + ".$1'");
+			throw new IllegalStateException("Invalid circuit breaker settings: " + message, ex);
 		}
 	}
 

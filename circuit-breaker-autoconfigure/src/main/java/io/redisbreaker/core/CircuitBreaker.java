@@ -78,10 +78,11 @@ public final class CircuitBreaker {
 
 	/**
 	 * Asks for permission without blocking; the stage fails with {@link CircuitBreakerOpenException}.
-	 * Transition listeners may then run on the thread that completes the store operation.
+	 * The stage completes off the Redis I/O thread, so neither listeners nor whatever the caller chains
+	 * on it (a reactive source's subscription, for one) can stall the connection all breakers share.
 	 */
 	public CompletionStage<CallPermit> acquirePermissionAsync() {
-		return this.store.acquire(this.name, this.config, nextPermitId()).thenApply(this::permit);
+		return this.store.acquire(this.name, this.config, nextPermitId()).thenApplyAsync(this::permit);
 	}
 
 	private CallPermit permit(Admission admission) {
@@ -216,7 +217,7 @@ public final class CircuitBreaker {
 	}
 
 	CompletionStage<Void> recordAsync(Admission admission, CallOutcome outcome) {
-		return this.store.record(this.name, this.config, admission, outcome).handle((change, failure) -> {
+		return this.store.record(this.name, this.config, admission, outcome).handleAsync((change, failure) -> {
 			if (failure != null) {
 				logger.debug("Could not record outcome of circuit breaker '" + this.name + "'", failure);
 			}

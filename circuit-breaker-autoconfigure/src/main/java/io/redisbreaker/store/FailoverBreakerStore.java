@@ -55,10 +55,11 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	public FailoverBreakerStore(RedisBreakerStore shared, InMemoryBreakerStore local, RedisFailurePolicy policy,
 			Duration timeout, Duration probeInterval, TransitionListener listener) {
 		if (timeout.isNegative() || timeout.isZero()) {
-			throw new IllegalArgumentException("'redis-timeout' must be positive but was " + timeout);
+			throw new IllegalArgumentException("circuitbreaker.redis-timeout must be positive but was " + timeout);
 		}
 		if (probeInterval.isNegative() || probeInterval.isZero()) {
-			throw new IllegalArgumentException("'redis-probe-interval' must be positive but was " + probeInterval);
+			throw new IllegalArgumentException(
+					"circuitbreaker.redis-probe-interval must be positive but was " + probeInterval);
 		}
 		this.shared = shared;
 		this.local = local;
@@ -104,7 +105,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	@Override
 	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
 		// An operator must know whether the command reached every instance, so failures are not hidden.
-		return timed(this.shared.operate(name, command, reason));
+		return timed(() -> this.shared.operate(name, command, reason));
 	}
 
 	@Override
@@ -112,22 +113,23 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		if (!this.available && this.policy == RedisFailurePolicy.LOCAL) {
 			return this.local.snapshot(name, config);
 		}
-		return timed(this.shared.snapshot(name, config));
+		return timed(() -> this.shared.snapshot(name, config));
 	}
 
 	@Override
 	public CompletionStage<Void> register(String name) {
-		return timed(this.shared.register(name)).exceptionally((failure) -> null);
+		// Listing the name is best effort: a breaker works without being listed.
+		return timed(() -> this.shared.register(name)).exceptionally((failure) -> null);
 	}
 
 	@Override
 	public CompletionStage<Set<String>> names() {
-		return timed(this.shared.names());
+		return timed(this.shared::names);
 	}
 
 	@Override
 	public CompletionStage<Void> ping() {
-		return timed(this.shared.ping());
+		return timed(this.shared::ping);
 	}
 
 	@Override
@@ -137,14 +139,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	private <T> CompletionStage<T> guarded(Supplier<CompletionStage<T>> operation,
 			Supplier<CompletionStage<T>> fallback) {
-		CompletionStage<T> attempt;
-		try {
-			attempt = timed(operation.get());
-		}
-		catch (RuntimeException ex) {
-			attempt = CompletableFuture.failedFuture(ex);
-		}
-		return attempt.handle((result, failure) -> {
+		return timed(operation).handle((result, failure) -> {
 			if (failure == null) {
 				return CompletableFuture.completedFuture(result);
 			}
@@ -153,7 +148,15 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		}).thenCompose((stage) -> stage);
 	}
 
-	private <T> CompletionStage<T> timed(CompletionStage<T> stage) {
+	/** Bounds a Redis operation by the timeout; a failure to even start it fails the stage too. */
+	private <T> CompletableFuture<T> timed(Supplier<? extends CompletionStage<T>> operation) {
+		CompletionStage<T> stage;
+		try {
+			stage = operation.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 		return stage.toCompletableFuture().orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS);
 	}
 
@@ -196,7 +199,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	private void probe() {
 		try {
-			timed(this.shared.ping()).toCompletableFuture().join();
+			timed(this.shared::ping).join();
 			reconcile();
 			this.available = true;
 			logger.info("Redis answers again; circuit breakers use the shared state");
@@ -215,8 +218,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	private void reconcile() {
 		if (this.policy == RedisFailurePolicy.LOCAL) {
 			this.local.forEachOpen((name, left) -> {
-				StateChange change = timed(this.shared.reconcileOpen(name, left, "opened locally during a Redis outage"))
-					.toCompletableFuture()
+				StateChange change = timed(() -> this.shared.reconcileOpen(name, left, "opened locally during a Redis outage"))
 					.join();
 				if (change.transition() != null) {
 					this.listener.onTransition(change.transition());

@@ -66,7 +66,7 @@ public final class RedisBreakerStore implements BreakerStore {
 	public RedisBreakerStore(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, BreakerKeys keys,
 			String instanceId, Duration keyTtl, @Nullable RedisRetry retry) {
 		if (keyTtl.toMillis() < 1000) {
-			throw new IllegalArgumentException("'key-ttl' must be at least 1s but was " + keyTtl);
+			throw new IllegalArgumentException("circuitbreaker.key-ttl must be at least 1s but was " + keyTtl);
 		}
 		this.commands = commands;
 		this.keys = keys;

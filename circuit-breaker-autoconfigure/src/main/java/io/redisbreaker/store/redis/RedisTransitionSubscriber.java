@@ -1,6 +1,11 @@
 package io.redisbreaker.store.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.StateTransition;
@@ -30,10 +35,29 @@ public final class RedisTransitionSubscriber implements SmartLifecycle, MessageL
 
 	private final TransitionListener listener;
 
+	/** Default pause between two attempts to subscribe when Redis could not be reached at start. */
+	public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(1);
+
+	private final Duration retryInterval;
+
+	private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "circuit-breaker-transition-subscribe");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile boolean running;
+
 	public RedisTransitionSubscriber(RedisConnectionFactory connectionFactory, BreakerKeys keys, String instanceId,
 			TransitionListener listener) {
+		this(connectionFactory, keys, instanceId, listener, DEFAULT_RETRY_INTERVAL);
+	}
+
+	public RedisTransitionSubscriber(RedisConnectionFactory connectionFactory, BreakerKeys keys, String instanceId,
+			TransitionListener listener, Duration retryInterval) {
 		this.instanceId = instanceId;
 		this.listener = listener;
+		this.retryInterval = retryInterval;
 		this.container.setConnectionFactory(connectionFactory);
 		this.container.addMessageListener(this, new ChannelTopic(keys.transitionChannel()));
 		this.container.afterPropertiesSet();
@@ -67,27 +91,48 @@ public final class RedisTransitionSubscriber implements SmartLifecycle, MessageL
 
 	@Override
 	public void start() {
+		this.running = true;
+		subscribe();
+	}
+
+	// The container does not retry a subscription that failed while starting (it only recovers one
+	// that was lost later), so an instance started while Redis was down would never hear other
+	// instances' transitions: retry here until it listens or is stopped.
+	private synchronized void subscribe() {
+		if (!this.running) {
+			return;
+		}
 		try {
 			this.container.start();
 		}
 		catch (RuntimeException ex) {
 			// Breakers work without it; only other instances' transitions go unheard until it recovers.
-			logger.warn("Could not subscribe to circuit breaker transitions: " + ex.getMessage());
+			logger.warn("Could not subscribe to circuit breaker transitions (retrying every "
+					+ this.retryInterval.toMillis() + " ms): " + ex.getMessage());
+			this.container.stop();
+			try {
+				this.retries.schedule(this::subscribe, this.retryInterval.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException closed) {
+				// Destroyed meanwhile.
+			}
 		}
 	}
 
 	@Override
-	public void stop() {
+	public synchronized void stop() {
+		this.running = false;
 		this.container.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.container.isRunning();
+		return this.running;
 	}
 
 	/** Closes the container and its connection. */
 	public void destroy() throws Exception {
+		this.retries.shutdownNow();
 		this.container.destroy();
 	}
 

@@ -1,0 +1,552 @@
+package io.redisbreaker.autoconfigure;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.redisbreaker.annotation.CircuitProtected;
+import io.redisbreaker.core.CircuitBreakerOpenException;
+import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.testsupport.Await;
+import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.WithRedisServer;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static io.redisbreaker.autoconfigure.BreakerTestContexts.redisState;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * {@code @CircuitProtected} methods of a real Spring bean against a real Redis: outcomes are counted in
+ * the shared state, an open breaker keeps the method from running, and fallbacks take over by exception
+ * type. Every breaker opens after two failures and stays open for a minute, so "open" assertions never
+ * race the half-open transition; the one test about recovery uses its own short open timeout.
+ */
+@WithRedisServer
+class CircuitProtectedAspectTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final RedisServer server;
+
+	private final ApplicationContextRunner runner;
+
+	CircuitProtectedAspectTests(RedisServer server) {
+		this.server = server;
+		this.runner = BreakerTestContexts.runner(server)
+			.withPropertyValues("circuitbreaker.defaults.failure-threshold=2",
+					"circuitbreaker.defaults.open-timeout=1m",
+					"circuitbreaker.instances.strict.failure-threshold=1",
+					"circuitbreaker.instances[aspect/recovering].open-timeout=200ms",
+					"circuitbreaker.instances[aspect/recovering].success-threshold=1",
+					"circuitbreaker.instances[aspect/recovering].half-open-max-calls=1")
+			.withUserConfiguration(ServicesConfiguration.class);
+	}
+
+	@Test
+	void closestFallbackTakesEachFailureAndFailuresStillCount() {
+		this.runner.run((context) -> {
+			TickerService service = context.getBean(TickerService.class);
+			assertThat(AopUtils.isAopProxy(service)).isTrue();
+
+			assertThat(service.fetch("ok")).isEqualTo("ticker:ok");
+			assertThat(service.fetch("missing")).isEqualTo("missing:ok-not:missing");
+			assertThat(redisState(this.server, TickerService.BREAKER)).isNull();
+			assertThat(service.fetch("timeout")).isEqualTo("io:SocketTimeoutException:timeout");
+
+			// Two consecutive failures, each handled by a fallback, opened the shared breaker.
+			assertThat(state(context, TickerService.BREAKER)).isEqualTo(CircuitState.OPEN);
+			assertThat(redisState(this.server, TickerService.BREAKER)).isEqualTo("OPEN");
+			assertThat(service.calls()).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void failureNoFallbackCoversIsRethrownAndCounted() {
+		this.runner.run((context) -> {
+			TickerService service = context.getBean(TickerService.class);
+
+			assertThatIllegalStateException().isThrownBy(() -> service.fetch("bug")).withMessage("bug in fetch");
+			assertThat(state(context, TickerService.BREAKER)).isEqualTo(CircuitState.CLOSED);
+			assertThatIllegalStateException().isThrownBy(() -> service.fetch("bug"));
+
+			assertThat(redisState(this.server, TickerService.BREAKER)).isEqualTo("OPEN");
+		});
+	}
+
+	@Test
+	void openBreakerGoesToTheFallbackThatAcceptsItWithoutCallingTheMethod() {
+		this.runner.run((context) -> {
+			TickerService service = context.getBean(TickerService.class);
+			context.getBean(CircuitBreakerRegistry.class).circuitBreaker(TickerService.BREAKER).forceOpen();
+
+			assertThat(service.fetch("ok")).isEqualTo("open:" + TickerService.BREAKER + ":FORCED_OPEN");
+			assertThat(service.calls()).isEqualTo(0);
+		});
+	}
+
+	@Test
+	void openBreakerReachesTheCallerWhenNoFallbackAcceptsIt() throws Exception {
+		this.runner.run((context) -> {
+			QuoteService service = context.getBean(QuoteService.class);
+			assertThat(service.quote(true)).isEqualTo("io-fallback");
+			assertThat(service.quote(true)).isEqualTo("io-fallback");
+			assertThat(redisState(this.server, QuoteService.BREAKER)).isEqualTo("OPEN");
+
+			assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(() -> service.quote(false))
+				.satisfies((ex) -> {
+					assertThat(ex.getCircuitBreakerName()).isEqualTo(QuoteService.BREAKER);
+					assertThat(ex.getState()).isEqualTo(CircuitState.OPEN);
+					assertThat(ex.getRetryAfter()).isPositive();
+				});
+			assertThat(service.calls()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void halfOpenTrialAfterTheOpenTimeoutClosesTheBreakerAgain() {
+		this.runner.run((context) -> {
+			QuoteService service = context.getBean(QuoteService.class);
+			assertThatIllegalStateException().isThrownBy(() -> service.recovering(true));
+			assertThatIllegalStateException().isThrownBy(() -> service.recovering(true));
+			assertThat(redisState(this.server, "aspect/recovering")).isEqualTo("OPEN");
+
+			// Rejected while open, then (after 200 ms) one successful trial call closes it.
+			String result = Await.value(WAIT, () -> {
+				try {
+					return service.recovering(false);
+				}
+				catch (CircuitBreakerOpenException ex) {
+					return null;
+				}
+			}, (value) -> value != null, "a trial call to be permitted");
+			assertThat(result).isEqualTo("recovered");
+			assertThat(redisState(this.server, "aspect/recovering")).isEqualTo("CLOSED");
+		});
+	}
+
+	@Test
+	void expressionNameGivesEachArgumentCombinationItsOwnBreaker() {
+		this.runner.run((context) -> {
+			TickerService service = context.getBean(TickerService.class);
+			CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+
+			assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
+			assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
+
+			assertThat(redisState(this.server, "upbit/kr/ticker")).isEqualTo("OPEN");
+			assertThatExceptionOfType(CircuitBreakerOpenException.class)
+				.isThrownBy(() -> service.ticker("upbit", "kr", false))
+				.satisfies((ex) -> assertThat(ex.getCircuitBreakerName()).isEqualTo("upbit/kr/ticker"));
+			// Another exchange and region: another breaker, still closed.
+			assertThat(service.ticker("binance", "kr", false)).isEqualTo("binance/kr");
+			assertThat(service.ticker("upbit", "id", false)).isEqualTo("upbit/id");
+
+			assertThat(registry.find("upbit/kr/ticker")).isPresent();
+			assertThat(registry.circuitBreaker("binance/kr/ticker").getState()).isEqualTo(CircuitState.CLOSED);
+			assertThat(redisState(this.server, "binance/kr/ticker")).isNull();
+			// No breaker is named after the unresolved expression.
+			assertThat(registry.getAllCircuitBreakers()).extracting((breaker) -> breaker.getName())
+				.noneMatch((name) -> name.contains("#"));
+			Await.until(WAIT, () -> registry.getAllNames().containsAll(List.of("upbit/kr/ticker", "binance/kr/ticker",
+					"upbit/id/ticker")), "the computed names to be listed in the shared index");
+		});
+	}
+
+	@Test
+	void completionStageOutcomesAreRecordedWhenTheStageCompletes() {
+		this.runner.run((context) -> {
+			AsyncService service = context.getBean(AsyncService.class);
+
+			assertThat(service.quote("ok")).succeedsWithin(WAIT).isEqualTo("async:ok");
+			// No fallback takes IOException: the caller's stage fails with it, unwrapped.
+			assertThat(service.quote("fail")).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(IOException.class);
+			assertThat(service.quote("fail")).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(IOException.class);
+
+			// Outcomes are recorded after the caller's stage completed.
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, AsyncService.BREAKER)),
+					"the async breaker to open in Redis");
+			assertThat(state(context, AsyncService.BREAKER)).isEqualTo(CircuitState.OPEN);
+
+			int calls = service.calls();
+			assertThat(service.quote("ok")).succeedsWithin(WAIT).isEqualTo("open-fallback:ok");
+			assertThat(service.calls()).isEqualTo(calls);
+		});
+	}
+
+	@Test
+	void completionStageMethodThatThrowsReportsTheFailureThroughItsStage() {
+		this.runner.run((context) -> {
+			AsyncService service = context.getBean(AsyncService.class);
+
+			CompletableFuture<String> first = service.quote("throw");
+			CompletableFuture<String> second = service.quote("throw");
+
+			assertThat(first).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(IllegalArgumentException.class);
+			assertThat(second).isCompletedExceptionally();
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, AsyncService.BREAKER)),
+					"the async breaker to open in Redis");
+		});
+	}
+
+	@Test
+	void monoFailuresCountAndAnOpenBreakerGoesToTheFallbackWithoutSubscribing() {
+		this.runner.run((context) -> {
+			ReactiveService service = context.getBean(ReactiveService.class);
+
+			StepVerifier.create(service.price("ok")).expectNext("price:ok").verifyComplete();
+			StepVerifier.create(service.price("fail")).expectError(IOException.class).verify(WAIT);
+			StepVerifier.create(service.price("fail")).expectError(IOException.class).verify(WAIT);
+
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, ReactiveService.MONO_BREAKER)),
+					"the Mono breaker to open in Redis");
+			int subscriptions = service.monoSubscriptions();
+			StepVerifier.create(service.price("ok")).expectNext("open-fallback:ok").expectComplete().verify(WAIT);
+			assertThat(service.monoSubscriptions()).isEqualTo(subscriptions);
+		});
+	}
+
+	@Test
+	void monoIsNotCountedUntilSubscribed() {
+		this.runner.run((context) -> {
+			ReactiveService service = context.getBean(ReactiveService.class);
+
+			Mono<String> failing = service.price("fail");
+			Mono<String> alsoFailing = service.price("fail");
+			assertThat(service.monoSubscriptions()).isEqualTo(0);
+			assertThat(state(context, ReactiveService.MONO_BREAKER)).isEqualTo(CircuitState.CLOSED);
+
+			StepVerifier.create(failing).expectError(IOException.class).verify(WAIT);
+			StepVerifier.create(alsoFailing).expectError(IOException.class).verify(WAIT);
+			Await.until(WAIT, () -> state(context, ReactiveService.MONO_BREAKER) == CircuitState.OPEN,
+					"the Mono breaker to open");
+		});
+	}
+
+	@Test
+	void fluxFailuresCountAndAnOpenBreakerFailsTheSubscriber() {
+		this.runner.run((context) -> {
+			ReactiveService service = context.getBean(ReactiveService.class);
+
+			StepVerifier.create(service.trades(false)).expectNext(1, 2, 3).verifyComplete();
+			StepVerifier.create(service.trades(true)).expectNext(1).expectError(IOException.class).verify(WAIT);
+			StepVerifier.create(service.trades(true)).expectNext(1).expectError(IOException.class).verify(WAIT);
+
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, ReactiveService.FLUX_BREAKER)),
+					"the Flux breaker to open in Redis");
+			int subscriptions = service.fluxSubscriptions();
+			StepVerifier.create(service.trades(false))
+				.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(CircuitBreakerOpenException.class)
+					.hasMessageContaining(ReactiveService.FLUX_BREAKER))
+				.verify(WAIT);
+			assertThat(service.fluxSubscriptions()).isEqualTo(subscriptions);
+		});
+	}
+
+	@Test
+	void classLevelAnnotationProtectsEveryPublicMethodWithOneBreaker() {
+		this.runner.run((context) -> {
+			InventoryService service = context.getBean(InventoryService.class);
+
+			assertThat(service.stock(false)).isEqualTo("in stock");
+			assertThatIllegalStateException().isThrownBy(() -> service.stock(true));
+			assertThatIllegalStateException().isThrownBy(() -> service.reserve(true));
+			assertThat(redisState(this.server, InventoryService.BREAKER)).isEqualTo("OPEN");
+
+			// Both public methods share the class's breaker ...
+			assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(() -> service.stock(false));
+			assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(() -> service.reserve(false));
+			// ... while a method-level annotation wins over the class-level one,
+			assertThat(service.audit()).isEqualTo("audited");
+			assertThat(redisState(this.server, "inventory-audit")).isNull();
+			// and a non-public method is not protected at all.
+			assertThat(service.internal()).isEqualTo("internal");
+			assertThat(service.calls()).isEqualTo(5);
+		});
+	}
+
+	@Test
+	void configurationAttributeAppliesTheNamedInstanceSettingsToComputedNames() {
+		this.runner.run((context) -> {
+			OrderService service = context.getBean(OrderService.class);
+			CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+
+			assertThatIllegalStateException().isThrownBy(() -> service.place("eu", true));
+
+			// One failure is enough with "strict" (failure-threshold 1); the defaults need two.
+			assertThat(redisState(this.server, "eu/orders")).isEqualTo("OPEN");
+			assertThat(registry.circuitBreaker("eu/orders").getConfig().getFailureThreshold()).isEqualTo(1);
+			assertThat(registry.circuitBreaker("eu/orders").getConfig().getOpenTimeout())
+				.isEqualTo(Duration.ofMinutes(1));
+			assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(() -> service.place("eu", false));
+			assertThat(service.place("us", false)).isEqualTo("placed in us");
+		});
+	}
+
+	private static CircuitState state(AssertableApplicationContext context, String breaker) {
+		return context.getBean(CircuitBreakerRegistry.class).circuitBreaker(breaker).getSnapshot().state();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ServicesConfiguration {
+
+		@Bean
+		TickerService tickerService() {
+			return new TickerService();
+		}
+
+		@Bean
+		QuoteService quoteService() {
+			return new QuoteService();
+		}
+
+		@Bean
+		AsyncService asyncService() {
+			return new AsyncService();
+		}
+
+		@Bean
+		ReactiveService reactiveService() {
+			return new ReactiveService();
+		}
+
+		@Bean
+		InventoryService inventoryService() {
+			return new InventoryService();
+		}
+
+		@Bean
+		OrderService orderService() {
+			return new OrderService();
+		}
+
+	}
+
+	static class TickerService {
+
+		static final String BREAKER = "aspect/ticker";
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		// Package-private: fields of the CGLIB proxy are not the target's, and only public methods are protected.
+		int calls() {
+			return this.calls.get();
+		}
+
+		@CircuitProtected(name = BREAKER, fallbackMethod = "fallback")
+		public String fetch(String symbol) throws IOException {
+			this.calls.incrementAndGet();
+			return switch (symbol) {
+				case "missing" -> throw new FileNotFoundException("not:" + symbol);
+				case "timeout" -> throw new SocketTimeoutException("slow");
+				case "bug" -> throw new IllegalStateException("bug in fetch");
+				default -> "ticker:" + symbol;
+			};
+		}
+
+		// Three candidates; each failure goes to the one whose exception type is closest.
+		String fallback(String symbol, IOException ex) {
+			return "io:" + ex.getClass().getSimpleName() + ":" + symbol;
+		}
+
+		String fallback(String symbol, FileNotFoundException ex) {
+			return "missing:ok-" + ex.getMessage();
+		}
+
+		private String fallback(String symbol, CircuitBreakerOpenException ex) {
+			return "open:" + ex.getCircuitBreakerName() + ":" + ex.getState();
+		}
+
+		@CircuitProtected(name = "#{#exchange}/#{#region}/ticker")
+		public String ticker(String exchange, String region, boolean fail) {
+			if (fail) {
+				throw new IllegalStateException("no ticker for " + exchange + "/" + region);
+			}
+			return exchange + "/" + region;
+		}
+
+	}
+
+	static class QuoteService {
+
+		static final String BREAKER = "aspect/quotes";
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		// Package-private: fields of the CGLIB proxy are not the target's, and only public methods are protected.
+		int calls() {
+			return this.calls.get();
+		}
+
+		@CircuitProtected(name = BREAKER, fallbackMethod = "ioFallback")
+		public String quote(boolean fail) throws IOException {
+			this.calls.incrementAndGet();
+			if (fail) {
+				throw new IOException("quotes down");
+			}
+			return "quote";
+		}
+
+		String ioFallback(boolean fail, IOException ex) {
+			return "io-fallback";
+		}
+
+		@CircuitProtected(name = "aspect/recovering")
+		public String recovering(boolean fail) {
+			if (fail) {
+				throw new IllegalStateException("still down");
+			}
+			return "recovered";
+		}
+
+	}
+
+	static class AsyncService {
+
+		static final String BREAKER = "aspect/async";
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		// Package-private: fields of the CGLIB proxy are not the target's, and only public methods are protected.
+		int calls() {
+			return this.calls.get();
+		}
+
+		@CircuitProtected(name = BREAKER, fallbackMethod = "openFallback")
+		public CompletableFuture<String> quote(String symbol) {
+			this.calls.incrementAndGet();
+			if (symbol.equals("throw")) {
+				throw new IllegalArgumentException("thrown before any stage exists");
+			}
+			return CompletableFuture.supplyAsync(() -> {
+				if (symbol.equals("fail")) {
+					throw new CompletionException(new IOException("async down"));
+				}
+				return "async:" + symbol;
+			});
+		}
+
+		CompletableFuture<String> openFallback(String symbol, CircuitBreakerOpenException ex) {
+			return CompletableFuture.completedFuture("open-fallback:" + symbol);
+		}
+
+	}
+
+	static class ReactiveService {
+
+		static final String MONO_BREAKER = "aspect/mono";
+
+		static final String FLUX_BREAKER = "aspect/flux";
+
+		final AtomicInteger monoSubscriptions = new AtomicInteger();
+
+		final AtomicInteger fluxSubscriptions = new AtomicInteger();
+
+		int monoSubscriptions() {
+			return this.monoSubscriptions.get();
+		}
+
+		int fluxSubscriptions() {
+			return this.fluxSubscriptions.get();
+		}
+
+		@CircuitProtected(name = MONO_BREAKER, fallbackMethod = "openFallback")
+		public Mono<String> price(String symbol) {
+			return Mono.defer(() -> {
+				this.monoSubscriptions.incrementAndGet();
+				return symbol.equals("fail") ? Mono.error(new IOException("prices down"))
+						: Mono.just("price:" + symbol);
+			});
+		}
+
+		Mono<String> openFallback(String symbol, CircuitBreakerOpenException ex) {
+			return Mono.just("open-fallback:" + symbol);
+		}
+
+		@CircuitProtected(name = FLUX_BREAKER)
+		public Flux<Integer> trades(boolean fail) {
+			return Flux.defer(() -> {
+				this.fluxSubscriptions.incrementAndGet();
+				return fail ? Flux.just(1).concatWith(Flux.error(new IOException("trades down"))) : Flux.just(1, 2, 3);
+			});
+		}
+
+	}
+
+	@CircuitProtected(name = InventoryService.BREAKER)
+	static class InventoryService {
+
+		static final String BREAKER = "aspect/inventory";
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		// Package-private: fields of the CGLIB proxy are not the target's, and only public methods are protected.
+		int calls() {
+			return this.calls.get();
+		}
+
+		public String stock(boolean fail) {
+			this.calls.incrementAndGet();
+			if (fail) {
+				throw new IllegalStateException("stock down");
+			}
+			return "in stock";
+		}
+
+		public String reserve(boolean fail) {
+			this.calls.incrementAndGet();
+			if (fail) {
+				throw new IllegalStateException("reservations down");
+			}
+			return "reserved";
+		}
+
+		@CircuitProtected(name = "inventory-audit")
+		public String audit() {
+			this.calls.incrementAndGet();
+			return "audited";
+		}
+
+		String internal() {
+			this.calls.incrementAndGet();
+			return "internal";
+		}
+
+	}
+
+	static class OrderService {
+
+		@CircuitProtected(name = "#{#region}/orders", configuration = "strict")
+		public String place(String region, boolean fail) {
+			if (fail) {
+				throw new IllegalStateException("orders down in " + region);
+			}
+			return "placed in " + region;
+		}
+
+	}
+
+}

@@ -137,23 +137,11 @@ class MultiInstanceConcurrencyTests {
 		CircuitBreaker a = instance("a2", lenient).circuitBreaker("counted");
 		CircuitBreaker b = instance("b2", lenient).circuitBreaker("counted");
 		int perThread = 50;
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<?>> workers = new ArrayList<>();
-		for (CircuitBreaker instance : List.of(a, b)) {
-			for (int t = 0; t < THREADS_PER_INSTANCE; t++) {
-				workers.add(this.threads.submit(() -> {
-					start.await();
-					for (int i = 0; i < perThread; i++) {
-						instance.acquirePermission().recordFailure(new IOException("failure " + i));
-					}
-					return null;
-				}));
+		hammer(List.of(a, b), (instance) -> {
+			for (int i = 0; i < perThread; i++) {
+				instance.acquirePermission().recordFailure(new IOException("failure " + i));
 			}
-		}
-		start.countDown();
-		for (Future<?> worker : workers) {
-			worker.get(30, TimeUnit.SECONDS);
-		}
+		});
 		int expected = 2 * THREADS_PER_INSTANCE * perThread;
 		CircuitSnapshot snapshot = b.getSnapshot();
 		assertThat(snapshot.calls()).isEqualTo(expected);
@@ -171,15 +159,25 @@ class MultiInstanceConcurrencyTests {
 		CircuitBreaker b = new CircuitBreakerRegistry(storeFor("b3"), CircuitBreakerConfigs.of(config), opened::add,
 				"b3")
 			.circuitBreaker("once");
+		hammer(List.of(a, b), (instance) -> {
+			for (int i = 0; i < 20; i++) {
+				instance.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException()));
+			}
+		});
+		Await.until(Duration.ofSeconds(5), () -> a.getState() == CircuitState.OPEN, "the breaker to be open");
+		assertThat(opened).singleElement().satisfies((t) -> assertThat(t.to()).isEqualTo(CircuitState.OPEN));
+	}
+
+	/** Runs the work on every thread of every instance at once, and waits for all of it. */
+	private void hammer(List<CircuitBreaker> instances, java.util.function.Consumer<CircuitBreaker> work)
+			throws Exception {
 		CountDownLatch start = new CountDownLatch(1);
 		List<Future<?>> workers = new ArrayList<>();
-		for (CircuitBreaker instance : List.of(a, b)) {
+		for (CircuitBreaker instance : instances) {
 			for (int t = 0; t < THREADS_PER_INSTANCE; t++) {
 				workers.add(this.threads.submit(() -> {
 					start.await();
-					for (int i = 0; i < 20; i++) {
-						instance.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException()));
-					}
+					work.accept(instance);
 					return null;
 				}));
 			}
@@ -188,8 +186,6 @@ class MultiInstanceConcurrencyTests {
 		for (Future<?> worker : workers) {
 			worker.get(30, TimeUnit.SECONDS);
 		}
-		Await.until(Duration.ofSeconds(5), () -> a.getState() == CircuitState.OPEN, "the breaker to be open");
-		assertThat(opened).singleElement().satisfies((t) -> assertThat(t.to()).isEqualTo(CircuitState.OPEN));
 	}
 
 	/** A store with a Redis client of its own, as a separate application instance would have. */

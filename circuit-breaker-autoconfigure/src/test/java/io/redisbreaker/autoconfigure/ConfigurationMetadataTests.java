@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.redisbreaker.connection.LettuceHardening;
+import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import org.junit.jupiter.api.Test;
 import com.jayway.jsonpath.JsonPath;
@@ -40,6 +42,17 @@ class ConfigurationMetadataTests {
 		assertThat(bound.getRedisProbeInterval()).isEqualTo(unset.getRedisProbeInterval());
 		assertThat(bound.getAspectOrder()).isEqualTo(unset.getAspectOrder());
 		assertThat(bound.getRedisFailurePolicy()).isEqualTo(unset.getRedisFailurePolicy());
+
+		RedisClientProperties client = new Binder(new MapConfigurationPropertySource(documented))
+			.bind("circuitbreaker.redis-client", RedisClientProperties.class)
+			.get();
+		assertThat(documented).containsKeys("circuitbreaker.redis-client.command-timeout",
+				"circuitbreaker.redis-client.retry.max-retries");
+		assertThat(client.toOptions()).isEqualTo(LettuceHardening.Options.DEFAULTS);
+		assertThat(client.getRetry().toSettings()).isEqualTo(RedisRetry.RetrySettings.DEFAULTS);
+		assertThat(client.isResetOnTimeout()).isEqualTo(new RedisClientProperties().isResetOnTimeout());
+		assertThat(client.getMinResetInterval()).isEqualTo(new RedisClientProperties().getMinResetInterval());
+		assertThat(client.isVerifyOnStartup()).isEqualTo(new RedisClientProperties().isVerifyOnStartup());
 	}
 
 }

@@ -1,0 +1,119 @@
+package io.redisbreaker.connection;
+
+import java.time.Duration;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The client options the starter applies, and that a user's own {@code spring.data.redis.*} settings
+ * win over them. Nothing here needs to reach Redis.
+ */
+class LettuceHardeningTests {
+
+	private static final String NO_STARTUP_CHECK = "circuitbreaker.redis-client.verify-on-startup=false";
+
+	@Test
+	void boundsEveryWaitByDefault() {
+		RedisClientContexts.starter("localhost", 1).withPropertyValues(NO_STARTUP_CHECK).run((context) -> {
+			LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+			assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(2));
+			ClientOptions options = factory.getClientConfiguration().getClientOptions().orElseThrow();
+			assertThat(options.getDisconnectedBehavior()).isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+			assertThat(options.getRequestQueueSize()).isEqualTo(10_000);
+			assertThat(options.isAutoReconnect()).isTrue();
+			SocketOptions socket = options.getSocketOptions();
+			assertThat(socket.getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(socket.getKeepAlive().isEnabled()).isTrue();
+			assertThat(socket.getKeepAlive().getIdle()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(socket.getKeepAlive().getInterval()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(socket.getTcpUserTimeout().isEnabled()).isEqualTo(LettuceHardening.tcpUserTimeoutSupported());
+			assertThat(context.getBean("redisTemplate")).isInstanceOf(RetryingRedisTemplate.class);
+			assertThat(context.getBean(StringRedisTemplate.class)).isInstanceOf(RetryingStringRedisTemplate.class);
+		});
+	}
+
+	@Test
+	void theUsersOwnSpringDataRedisSettingsWin() {
+		RedisClientContexts.starter("localhost", 1)
+			.withPropertyValues(NO_STARTUP_CHECK, "spring.data.redis.timeout=7s", "spring.data.redis.connect-timeout=3s")
+			.run((context) -> {
+				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+				assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(7));
+				ClientOptions options = factory.getClientConfiguration().getClientOptions().orElseThrow();
+				assertThat(options.getSocketOptions().getConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
+			});
+	}
+
+	@Test
+	void clusterTopologyIsRefreshedPeriodicallyUnlessTheUserSetAPeriod() {
+		RedisClientContexts.starter("localhost", 1)
+			.withPropertyValues(NO_STARTUP_CHECK, "spring.data.redis.cluster.nodes=localhost:1")
+			.run((context) -> assertThat(clusterOptions(context.getBean(LettuceConnectionFactory.class))
+				.getTopologyRefreshOptions()
+				.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(30)));
+		RedisClientContexts.starter("localhost", 1)
+			.withPropertyValues(NO_STARTUP_CHECK, "spring.data.redis.cluster.nodes=localhost:1",
+					"spring.data.redis.lettuce.cluster.refresh.period=5s")
+			.run((context) -> assertThat(clusterOptions(context.getBean(LettuceConnectionFactory.class))
+				.getTopologyRefreshOptions()
+				.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void canBeSwitchedOffForSpringBootsOwnSetup() {
+		RedisClientContexts.starter("localhost", 1)
+			.withPropertyValues("circuitbreaker.redis-client.enabled=false")
+			.run((context) -> {
+				LettuceConnectionFactory factory = context.getBean(LettuceConnectionFactory.class);
+				assertThat(factory.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofSeconds(60));
+				assertThat(context.getBean("redisTemplate")).isExactlyInstanceOf(RedisTemplate.class);
+				assertThat(context.getBean(StringRedisTemplate.class)).isExactlyInstanceOf(StringRedisTemplate.class);
+				assertThat(context).doesNotHaveBean(RedisRetry.class);
+			});
+	}
+
+	@Test
+	void aUsersOwnTemplatesReplaceTheRetryingOnes() {
+		RedisClientContexts.starter("localhost", 1)
+			.withPropertyValues(NO_STARTUP_CHECK)
+			.withUserConfiguration(UserTemplates.class)
+			.run((context) -> {
+				assertThat(context.getBean("redisTemplate")).isExactlyInstanceOf(RedisTemplate.class);
+				assertThat(context.getBean(StringRedisTemplate.class)).isExactlyInstanceOf(StringRedisTemplate.class);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserTemplates {
+
+		@Bean
+		RedisTemplate<Object, Object> redisTemplate(RedisConnectionFactory connectionFactory) {
+			RedisTemplate<Object, Object> template = new RedisTemplate<>();
+			template.setConnectionFactory(connectionFactory);
+			return template;
+		}
+
+		@Bean
+		StringRedisTemplate stringRedisTemplate(RedisConnectionFactory connectionFactory) {
+			return new StringRedisTemplate(connectionFactory);
+		}
+
+	}
+
+	private static ClusterClientOptions clusterOptions(LettuceConnectionFactory factory) {
+		return (ClusterClientOptions) factory.getClientConfiguration().getClientOptions().orElseThrow();
+	}
+
+}

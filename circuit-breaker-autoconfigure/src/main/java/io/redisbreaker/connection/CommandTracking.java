@@ -23,6 +23,8 @@ final class CommandTracking {
 
 		private int commands;
 
+		private boolean bound;
+
 		void sent(Method method, @Nullable Object[] args) {
 			this.commands++;
 			if (!IdempotentCommands.isIdempotent(method, args)) {
@@ -30,13 +32,27 @@ final class CommandTracking {
 			}
 		}
 
-		/** Whether running the attempt again cannot change the result. */
-		boolean isIdempotent() {
-			return this.onlyIdempotent;
+		/**
+		 * The attempt ran on a connection bound to the thread (a session or transaction): its commands
+		 * belong to a larger unit that a retry of this one step would break apart.
+		 */
+		void bound() {
+			this.bound = true;
 		}
 
-		int commands() {
-			return this.commands;
+		/**
+		 * Whether running the attempt again is safe after this failure. A command that surely did not run
+		 * may be sent again, but only if nothing sent before it in the same attempt would run twice.
+		 */
+		boolean mayRetryAfter(Throwable failure) {
+			if (this.bound) {
+				return false;
+			}
+			return switch (RedisFailures.classify(failure)) {
+				case NOT_SENT, REJECTED -> this.onlyIdempotent || this.commands <= 1;
+				case IN_DOUBT -> this.onlyIdempotent;
+				case DENIED, FATAL -> false;
+			};
 		}
 
 	}
@@ -44,7 +60,10 @@ final class CommandTracking {
 	private CommandTracking() {
 	}
 
-	static RedisConnection track(RedisConnection connection, Attempt attempt) {
+	static RedisConnection track(RedisConnection connection, boolean existingConnection, Attempt attempt) {
+		if (existingConnection) {
+			attempt.bound();
+		}
 		return (RedisConnection) proxy(connection, attempt);
 	}
 

@@ -27,8 +27,8 @@ public final class RedisRetry {
 	/** The attempt running on this thread, which connections report their commands to. */
 	private static final ThreadLocal<CommandTracking.@Nullable Attempt> current = new ThreadLocal<>();
 
-	/** Whether the attempt that just failed on this thread sent only idempotent commands. */
-	private static final ThreadLocal<Boolean> lastIdempotent = new ThreadLocal<>();
+	/** The attempt that just failed on this thread, which the retry predicate judges. */
+	private static final ThreadLocal<CommandTracking.@Nullable Attempt> failed = new ThreadLocal<>();
 
 	private final RetryTemplate retryTemplate;
 
@@ -44,7 +44,7 @@ public final class RedisRetry {
 			.multiplier(settings.multiplier())
 			.maxDelay(settings.maxDelay())
 			.jitter(settings.jitter())
-			.predicate((failure) -> RedisFailures.isRetryable(failure, lastAttemptIdempotent()))
+			.predicate(RedisRetry::mayRetry)
 			.build();
 		this.retryTemplate = new RetryTemplate(policy);
 		this.backOff = policy.getBackOff();
@@ -64,7 +64,7 @@ public final class RedisRetry {
 		}
 		finally {
 			current.remove();
-			lastIdempotent.remove();
+			failed.remove();
 		}
 	}
 
@@ -75,7 +75,7 @@ public final class RedisRetry {
 			return operation.get();
 		}
 		catch (RuntimeException ex) {
-			lastIdempotent.set(attempt.isIdempotent());
+			failed.set(attempt);
 			this.recovery.onFailure(ex);
 			throw ex;
 		}
@@ -84,14 +84,19 @@ public final class RedisRetry {
 		}
 	}
 
-	private static boolean lastAttemptIdempotent() {
-		return Boolean.TRUE.equals(lastIdempotent.get());
+	private static boolean mayRetry(Throwable failure) {
+		CommandTracking.Attempt attempt = failed.get();
+		return attempt != null && attempt.mayRetryAfter(failure);
 	}
 
-	/** Wraps a connection so the running attempt records the commands sent through it. */
-	public RedisConnection track(RedisConnection connection) {
+	/**
+	 * Wraps a connection so the running attempt records the commands sent through it.
+	 * @param existingConnection whether the connection is bound to the thread (a session or a
+	 * transaction), in which case the attempt is not retried on its own
+	 */
+	public RedisConnection track(RedisConnection connection, boolean existingConnection) {
 		CommandTracking.Attempt attempt = current.get();
-		return (attempt != null) ? CommandTracking.track(connection, attempt) : connection;
+		return (attempt != null) ? CommandTracking.track(connection, existingConnection, attempt) : connection;
 	}
 
 	/**

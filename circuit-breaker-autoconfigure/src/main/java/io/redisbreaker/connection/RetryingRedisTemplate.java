@@ -29,7 +29,7 @@ public class RetryingRedisTemplate<K, V> extends RedisTemplate<K, V> {
 
 	@Override
 	protected RedisConnection preProcessConnection(RedisConnection connection, boolean existingConnection) {
-		return this.retry.track(super.preProcessConnection(connection, existingConnection));
+		return this.retry.track(super.preProcessConnection(connection, existingConnection), existingConnection);
 	}
 
 }

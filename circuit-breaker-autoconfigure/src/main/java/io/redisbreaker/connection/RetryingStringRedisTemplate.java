@@ -27,7 +27,7 @@ public class RetryingStringRedisTemplate extends StringRedisTemplate {
 
 	@Override
 	protected RedisConnection preProcessConnection(RedisConnection connection, boolean existingConnection) {
-		return this.retry.track(super.preProcessConnection(connection, existingConnection));
+		return this.retry.track(super.preProcessConnection(connection, existingConnection), existingConnection);
 	}
 
 }

@@ -64,7 +64,7 @@ public final class CircuitProtectedAspect implements Ordered {
 		return switch (protectedMethod.kind()) {
 			case SYNCHRONOUS -> synchronous(call, breaker, protectedMethod, target, args);
 			case COMPLETION_STAGE -> completionStage(call, breaker, protectedMethod, target, args);
-			case MONO, FLUX -> ReactorCalls.protect(breaker, call.proceed(), protectedMethod, target, args);
+			case MONO, FLUX -> ReactorCalls.protect(breaker, call, protectedMethod, target, args);
 		};
 	}
 

@@ -1,6 +1,12 @@
 package io.redisbreaker.annotation;
 
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
+import org.aspectj.lang.ProceedingJoinPoint;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -8,9 +14,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reactor support, kept in its own class so Reactor is loaded only when it is on the classpath. A
- * {@code Mono} counts as succeeded on its value or on completing empty, a {@code Flux} on completing;
- * a cancelled subscription gives its permit back without counting. Permission is asked for on
- * subscription, without blocking.
+ * {@code Mono} counts as succeeded on its value or on completing empty, a {@code Flux} on completing
+ * or on being cancelled after its first element; a subscription cancelled before any element gives its
+ * permit back without counting. Permission is asked for on subscription, without blocking.
  */
 final class ReactorCalls {
 
@@ -27,26 +33,67 @@ final class ReactorCalls {
 		return null;
 	}
 
-	/** Guards the publisher a protected method returned, and applies its fallback to errors. */
-	static Publisher<?> protect(CircuitBreaker breaker, @Nullable Object publisher, ProtectedMethod method,
+	/**
+	 * Guards the publisher a protected method returns, and applies its fallback to errors. A method that
+	 * throws instead of returning a publisher counts as a publisher of that error.
+	 */
+	static Publisher<?> protect(CircuitBreaker breaker, ProceedingJoinPoint call, ProtectedMethod method,
 			Object target, @Nullable Object[] args) {
-		Publisher<?> guarded = (publisher instanceof Mono<?> mono) ? mono(breaker, mono)
-				: flux(breaker, (Flux<?>) java.util.Objects.requireNonNull(publisher, "publisher"));
+		boolean mono = method.kind() == ProtectedMethod.Kind.MONO;
+		Object publisher;
+		try {
+			publisher = call.proceed();
+		}
+		catch (Throwable ex) {
+			publisher = mono ? Mono.error(ex) : Flux.error(ex);
+		}
+		Publisher<?> guarded = mono ? mono(breaker, (Mono<?>) Objects.requireNonNull(publisher, "publisher"))
+				: flux(breaker, (Flux<?>) Objects.requireNonNull(publisher, "publisher"));
 		return withFallback(guarded, method, target, args);
 	}
 
-	private static Mono<?> mono(CircuitBreaker breaker, Mono<?> source) {
-		return Mono.fromCompletionStage(breaker::acquirePermissionAsync)
-			.flatMap((permit) -> source.doOnSuccess((value) -> permit.recordSuccessAsync())
-				.doOnError(permit::recordFailureAsync)
-				.doOnCancel(permit::releaseAsync));
+	/**
+	 * Permission, without blocking; a subscriber that cancels while it is pending gives the permit back
+	 * once it arrives, so no trial permit is held for nobody.
+	 */
+	private static Mono<CallPermit> permit(CircuitBreaker breaker) {
+		return Mono.defer(() -> {
+			CompletableFuture<CallPermit> pending = breaker.acquirePermissionAsync().toCompletableFuture();
+			AtomicBoolean delivered = new AtomicBoolean();
+			// Reactor also cancels this Mono once it has delivered the permit: only an undelivered one is
+			// given back.
+			return Mono.fromFuture(pending, true)
+				.doOnNext((permit) -> delivered.set(true))
+				.doOnCancel(() -> pending.thenAccept((permit) -> {
+					if (!delivered.get()) {
+						permit.releaseAsync();
+					}
+				}));
+		});
 	}
 
+	private static Mono<?> mono(CircuitBreaker breaker, Mono<?> source) {
+		return permit(breaker).flatMap((permit) -> source.doOnSuccess((value) -> permit.recordSuccessAsync())
+			.doOnError(permit::recordFailureAsync)
+			.doOnCancel(permit::releaseAsync));
+	}
+
+	/** Like Resilience4j: a Flux cancelled after it emitted (take(n), next()) succeeded. */
 	private static Flux<?> flux(CircuitBreaker breaker, Flux<?> source) {
-		return Mono.fromCompletionStage(breaker::acquirePermissionAsync)
-			.flatMapMany((permit) -> source.doOnComplete(permit::recordSuccessAsync)
+		return permit(breaker).flatMapMany((permit) -> {
+			AtomicBoolean emitted = new AtomicBoolean();
+			return source.doOnNext((value) -> emitted.set(true))
+				.doOnComplete(permit::recordSuccessAsync)
 				.doOnError(permit::recordFailureAsync)
-				.doOnCancel(permit::releaseAsync));
+				.doOnCancel(() -> {
+					if (emitted.get()) {
+						permit.recordSuccessAsync();
+					}
+					else {
+						permit.releaseAsync();
+					}
+				});
+		});
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

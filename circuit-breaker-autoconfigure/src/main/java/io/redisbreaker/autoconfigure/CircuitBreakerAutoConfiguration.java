@@ -16,7 +16,7 @@ import io.redisbreaker.store.redis.RedisBreakerStore;
 import io.redisbreaker.store.redis.RedisTransitionSubscriber;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -33,7 +33,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, RedisClientAutoConfiguration.class })
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClusterAsyncCommands.class })
-@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 @ConditionalOnProperty(prefix = "circuitbreaker", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CircuitBreakerProperties.class)
 public final class CircuitBreakerAutoConfiguration {
@@ -66,7 +66,7 @@ public final class CircuitBreakerAutoConfiguration {
 				properties.getKeyTtl(), retry.getIfAvailable());
 		return new FailoverBreakerStore(shared, new InMemoryBreakerStore(instanceId),
 				properties.getRedisFailurePolicy(), properties.getRedisTimeout(), properties.getRedisProbeInterval(),
-				TransitionListener.composite(listeners.orderedStream().toList()));
+				allOf(listeners));
 	}
 
 	@Bean
@@ -80,7 +80,7 @@ public final class CircuitBreakerAutoConfiguration {
 	CircuitBreakerRegistry circuitBreakerRegistry(BreakerStore store, CircuitBreakerProperties properties,
 			ObjectProvider<TransitionListener> listeners) {
 		return new CircuitBreakerRegistry(store, properties.toConfigs(),
-				TransitionListener.composite(listeners.orderedStream().toList()), properties.resolveInstanceId());
+				allOf(listeners), properties.resolveInstanceId());
 	}
 
 	@Bean(destroyMethod = "destroy")
@@ -88,7 +88,15 @@ public final class CircuitBreakerAutoConfiguration {
 	RedisTransitionSubscriber circuitBreakerTransitionSubscriber(RedisConnectionFactory connectionFactory,
 			BreakerKeys keys, CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners) {
 		return new RedisTransitionSubscriber(connectionFactory, keys, properties.resolveInstanceId(),
-				TransitionListener.composite(listeners.orderedStream().toList()), properties.getRedisProbeInterval());
+				allOf(listeners), properties.getRedisProbeInterval());
+	}
+
+	/**
+	 * All listener beans, looked up per transition (transitions are rare), so a listener may itself
+	 * depend on the registry without a dependency cycle.
+	 */
+	private static TransitionListener allOf(ObjectProvider<TransitionListener> listeners) {
+		return (transition) -> TransitionListener.composite(listeners.orderedStream().toList()).onTransition(transition);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import io.redisbreaker.connection.RedisStartupCheck;
 import io.redisbreaker.connection.RetryingRedisTemplate;
 import io.redisbreaker.connection.RetryingStringRedisTemplate;
 import io.lettuce.core.RedisClient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -38,9 +40,9 @@ public final class RedisClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConnectionRecovery redisConnectionRecovery(RedisConnectionFactory connectionFactory,
+	ConnectionRecovery redisConnectionRecovery(ObjectProvider<RedisConnectionFactory> connectionFactory,
 			RedisClientProperties properties) {
-		return new ConnectionRecovery(connectionFactory, properties.getMinResetInterval(),
+		return new ConnectionRecovery(connectionFactory::getIfUnique, properties.getMinResetInterval(),
 				properties.isResetOnTimeout());
 	}
 
@@ -52,6 +54,7 @@ public final class RedisClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "redisTemplate")
+	@Conditional(OnSingleRedisConnectionFactoryCondition.class)
 	RetryingRedisTemplate<Object, Object> redisTemplate(RedisConnectionFactory connectionFactory, RedisRetry retry) {
 		RetryingRedisTemplate<Object, Object> template = new RetryingRedisTemplate<>(retry);
 		template.setConnectionFactory(connectionFactory);
@@ -60,6 +63,7 @@ public final class RedisClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(OnSingleRedisConnectionFactoryCondition.class)
 	StringRedisTemplate stringRedisTemplate(RedisConnectionFactory connectionFactory, RedisRetry retry) {
 		return new RetryingStringRedisTemplate(connectionFactory, retry);
 	}
@@ -67,8 +71,8 @@ public final class RedisClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty(prefix = "circuitbreaker.redis-client", name = "verify-on-startup", matchIfMissing = true)
-	RedisStartupCheck redisStartupCheck(RedisConnectionFactory connectionFactory) {
-		return new RedisStartupCheck(connectionFactory);
+	RedisStartupCheck redisStartupCheck(ObjectProvider<RedisConnectionFactory> connectionFactory) {
+		return new RedisStartupCheck(connectionFactory::getIfUnique);
 	}
 
 }

@@ -25,11 +25,21 @@ final class CommandTracking {
 
 		private boolean bound;
 
+		private boolean blocking;
+
 		void sent(Method method, @Nullable Object[] args) {
 			this.commands++;
 			if (!IdempotentCommands.isIdempotent(method, args)) {
 				this.onlyIdempotent = false;
 			}
+			if (IdempotentCommands.isBlocking(method)) {
+				this.blocking = true;
+			}
+		}
+
+		/** Whether the attempt sent a blocking command, whose timeout is no sign of a dead connection. */
+		boolean sentBlockingCommand() {
+			return this.blocking;
 		}
 
 		/**

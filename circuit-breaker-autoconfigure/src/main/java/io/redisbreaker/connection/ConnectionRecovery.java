@@ -2,9 +2,11 @@ package io.redisbreaker.connection;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -23,7 +25,7 @@ public final class ConnectionRecovery {
 
 	private static final Log logger = LogFactory.getLog(ConnectionRecovery.class);
 
-	private final RedisConnectionFactory connectionFactory;
+	private final Supplier<@Nullable RedisConnectionFactory> connectionFactory;
 
 	private final long minIntervalNanos;
 
@@ -33,7 +35,14 @@ public final class ConnectionRecovery {
 
 	private final AtomicLong resets = new AtomicLong();
 
-	public ConnectionRecovery(RedisConnectionFactory connectionFactory, Duration minInterval, boolean resetOnTimeout) {
+	/**
+	 * @param connectionFactory the factory whose shared connection is reset; looked up when needed, and
+	 * nothing is reset when there is none (or no single one)
+	 * @param minInterval minimum time between two resets
+	 * @param resetOnTimeout whether a command timeout resets the connection
+	 */
+	public ConnectionRecovery(Supplier<@Nullable RedisConnectionFactory> connectionFactory, Duration minInterval,
+			boolean resetOnTimeout) {
 		this.connectionFactory = connectionFactory;
 		this.minIntervalNanos = minInterval.toNanos();
 		this.resetOnTimeout = resetOnTimeout;
@@ -55,7 +64,7 @@ public final class ConnectionRecovery {
 	}
 
 	private void reset(String why) {
-		if (!(this.connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+		if (!(this.connectionFactory.get() instanceof LettuceConnectionFactory lettuce)) {
 			return;
 		}
 		long now = System.nanoTime();

@@ -8,10 +8,11 @@ import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 import org.springframework.data.redis.connection.SetCondition;
 
 /**
- * Which Spring Data Redis connection methods may run twice without changing the result. A method not
- * listed here is treated as not idempotent: increments, pushes, pops, publishes, scripts, transactions,
- * raw commands, {@code SET NX/XX}, renames. Running one of those twice could double-count or lose data,
- * so a call that may already have reached the server is not retried.
+ * Which Spring Data Redis connection methods may run twice without changing the result, data and reply
+ * alike. A method not listed here is treated as not idempotent: increments, pushes, pops, publishes,
+ * scripts, transactions, raw commands, {@code SET NX/XX}, renames, and writes whose reply counts what
+ * changed (DEL, SADD, HSET...). A call that may already have reached the server is retried only if all
+ * its commands are listed.
  */
 final class IdempotentCommands {
 
@@ -27,12 +28,15 @@ final class IdempotentCommands {
 			"zLexCount", "zRank", "zRevRank", "zScan", "zRandMember", "zRandMemberWithScore", "pfCount", "geoPos",
 			"geoDist", "geoHash", "geoRadius", "geoRadiusByMember", "geoSearch", "xRange", "xRevRange", "xLen",
 			"xInfo", "xInfoStream", "xInfoGroups", "xInfoConsumers", "xPending", "encodingOf", "idletime",
-			"refcount", "getClientName", "touch", "hTtl", "hpTtl",
-			// writes that converge to the same state however often they run
-			"set", "setEx", "pSetEx", "mSet", "del", "unlink", "expire", "pExpire", "expireAt", "pExpireAt",
-			"persist", "hSet", "hMSet", "hDel", "sAdd", "sRem", "zAdd", "zRem", "zRemRangeByScore",
-			"zRemRangeByLex", "setBit", "setRange", "pfAdd", "lSet", "geoAdd", "geoRemove", "select", "hExpire",
-			"hpExpire", "hExpireAt", "hpExpireAt", "hPersist");
+			"refcount", "getClientName", "hTtl", "hpTtl",
+			// writes whose second run leaves the same data and gives the same reply (DEL, SADD, HSET and
+			// the like converge too, but report 0 the second time: "did I add it?" would be answered wrong)
+			"set", "setEx", "pSetEx", "mSet", "hMSet", "expire", "pExpire", "expireAt", "pExpireAt", "setRange",
+			"lSet", "select");
+
+	/** Blocking commands wait on purpose; their timeouts say nothing about the connection. */
+	private static final Set<String> BLOCKING = Set.of("bLPop", "bRPop", "bRPopLPush", "bLMove", "bZPopMin",
+			"bZPopMax", "xRead", "xReadGroup");
 
 	/** Methods that only manage the connection and send nothing. */
 	private static final Set<String> LOCAL = Set.of("close", "isClosed", "getNativeConnection", "isQueueing",
@@ -52,6 +56,10 @@ final class IdempotentCommands {
 		String name = method.getName();
 		return method.getParameterCount() == 0 && method.getReturnType().isInterface()
 				&& (name.equals("commands") || name.endsWith("Commands"));
+	}
+
+	static boolean isBlocking(Method method) {
+		return BLOCKING.contains(method.getName());
 	}
 
 	static boolean isIdempotent(Method method, @Nullable Object[] args) {

@@ -28,11 +28,18 @@ public final class LettuceHardening
 		implements LettuceClientOptionsBuilderCustomizer, LettuceClientConfigurationBuilderCustomizer,
 		ClientResourcesBuilderCustomizer {
 
-	/** Commands whose second run changes the result; never replayed after a reconnect by default. */
-	static final Set<String> NON_IDEMPOTENT_TYPES = Set.of("INCR", "INCRBY", "INCRBYFLOAT", "DECR", "DECRBY",
-			"APPEND", "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LINSERT", "LPOP", "RPOP", "RPOPLPUSH", "LMOVE", "SPOP",
-			"SMOVE", "ZINCRBY", "ZPOPMIN", "ZPOPMAX", "HINCRBY", "HINCRBYFLOAT", "HSETNX", "SETNX", "MSETNX",
-			"GETSET", "GETDEL", "PUBLISH", "SPUBLISH", "XADD", "RENAME", "RENAMENX");
+	/**
+	 * Commands replayed after a reconnect by default: those whose second run changes neither data nor
+	 * reply. Anything else in flight when a connection drops (increments, pushes, scripts, transactions,
+	 * SET with conditions, which cannot be told apart from a plain SET here) fails instead of running twice.
+	 */
+	static final Set<String> REPLAYABLE_TYPES = Set.of("GET", "MGET", "EXISTS", "TYPE", "TTL", "PTTL", "STRLEN",
+			"GETRANGE", "HGET", "HMGET", "HGETALL", "HKEYS", "HVALS", "HLEN", "HEXISTS", "LRANGE", "LLEN", "LINDEX",
+			"SMEMBERS", "SISMEMBER", "SCARD", "ZRANGE", "ZRANGEBYSCORE", "ZREVRANGE", "ZREVRANGEBYSCORE", "ZSCORE",
+			"ZCARD", "ZRANK", "ZREVRANK", "ZCOUNT", "PFCOUNT", "XRANGE", "XREVRANGE", "XLEN", "SCAN", "HSCAN", "SSCAN",
+			"ZSCAN", "DBSIZE", "PING", "ECHO", "INFO", "TIME", "SETEX", "PSETEX", "MSET", "EXPIRE", "PEXPIRE",
+			"EXPIREAT", "PEXPIREAT", "HELLO", "AUTH", "SELECT", "CLIENT", "READONLY", "READWRITE", "CLUSTER",
+			"COMMAND");
 
 	private final Options options;
 
@@ -111,9 +118,10 @@ public final class LettuceHardening
 			.build();
 	}
 
+	/** The replay filter: true for a command that must not be replayed. */
 	static Predicate<RedisCommand<?, ?, ?>> nonIdempotent() {
-		return (command) -> command.getType() != null
-				&& NON_IDEMPOTENT_TYPES.contains(command.getType().toString().toUpperCase(Locale.ROOT));
+		return (command) -> command.getType() == null
+				|| !REPLAYABLE_TYPES.contains(command.getType().toString().toUpperCase(Locale.ROOT));
 	}
 
 	/**

@@ -3,7 +3,6 @@ package io.redisbreaker.connection;
 import java.io.IOException;
 import java.util.Locale;
 
-import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
@@ -57,12 +56,8 @@ public final class RedisFailures {
 			}
 		}
 		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
-			if (cause instanceof RedisReadOnlyException || cause instanceof RedisLoadingException
-					|| cause instanceof RedisBusyException) {
-				return Kind.REJECTED;
-			}
 			if (cause instanceof RedisCommandExecutionException) {
-				return Kind.FATAL;
+				return isRejection(cause) ? Kind.REJECTED : Kind.FATAL;
 			}
 			if (cause instanceof RedisConnectionFailureException || cause instanceof RedisConnectionException) {
 				return Kind.NOT_SENT;
@@ -96,7 +91,29 @@ public final class RedisFailures {
 
 	/** The server is a replica now: the connection must be re-established to reach the master. */
 	public static boolean isReadOnly(Throwable failure) {
-		return find(failure, RedisReadOnlyException.class);
+		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			// Before Redis 7 a write inside a script reports READONLY inside a script error.
+			if (cause instanceof RedisReadOnlyException
+					|| (cause.getMessage() != null && cause.getMessage().contains(READONLY))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static final String READONLY = "READONLY You can't write against a read only replica";
+
+	/**
+	 * Error replies for commands the server did not run and would run later: the server is loading,
+	 * a script blocks it ({@code BUSY}, not {@code BUSYGROUP} or {@code BUSYKEY}, which are the
+	 * command's own errors), a cluster slot is moving or down, or the server is a replica now.
+	 */
+	private static boolean isRejection(Throwable cause) {
+		String message = (cause.getMessage() != null) ? cause.getMessage() : "";
+		return cause instanceof RedisReadOnlyException || cause instanceof RedisLoadingException
+				|| message.contains(READONLY) || message.startsWith("LOADING ") || message.startsWith("BUSY ")
+				|| message.startsWith("TRYAGAIN ") || message.startsWith("CLUSTERDOWN ")
+				|| message.startsWith("MASTERDOWN ");
 	}
 
 	/** A command timed out: the connection may be silently dead, which Lettuce does not notice. */

@@ -76,7 +76,9 @@ public final class RedisRetry {
 		}
 		catch (RuntimeException ex) {
 			failed.set(attempt);
-			this.recovery.onFailure(ex);
+			if (!attempt.sentBlockingCommand()) {
+				this.recovery.onFailure(ex);
+			}
 			throw ex;
 		}
 		finally {

@@ -1,7 +1,10 @@
 package io.redisbreaker.connection;
 
+import java.util.function.Supplier;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -15,15 +18,19 @@ public final class RedisStartupCheck implements SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(RedisStartupCheck.class);
 
-	private final RedisConnectionFactory connectionFactory;
+	private final Supplier<@Nullable RedisConnectionFactory> connectionFactory;
 
-	public RedisStartupCheck(RedisConnectionFactory connectionFactory) {
+	public RedisStartupCheck(Supplier<@Nullable RedisConnectionFactory> connectionFactory) {
 		this.connectionFactory = connectionFactory;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+		RedisConnectionFactory factory = this.connectionFactory.get();
+		if (factory == null) {
+			return;
+		}
+		try (RedisConnection connection = factory.getConnection()) {
 			connection.ping();
 		}
 		catch (RuntimeException ex) {

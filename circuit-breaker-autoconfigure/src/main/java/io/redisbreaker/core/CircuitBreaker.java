@@ -157,14 +157,19 @@ public final class CircuitBreaker {
 			permit.recordFailureAsync(ex);
 			return CompletableFuture.failedFuture(ex);
 		}
-		return started.whenComplete((result, failure) -> {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		started.whenComplete((value, failure) -> {
 			if (failure == null) {
 				permit.recordSuccessAsync();
+				result.complete(value);
 			}
 			else {
 				permit.recordFailureAsync(failure);
+				// The caller sees the call's own exception, not a CompletionException around it.
+				result.completeExceptionally(Failures.unwrap(failure));
 			}
 		});
+		return result;
 	}
 
 	/** Reads state and counts from the store. */

@@ -3,7 +3,12 @@ package io.redisbreaker.connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
+import io.redisbreaker.core.CircuitBreaker;
+import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.TcpProxy;
@@ -11,6 +16,7 @@ import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +120,34 @@ class ConnectionFaultTests {
 			Duration recovery = Duration.ofNanos(System.nanoTime() - back);
 			assertThat(recovery).as("time from restart to the first successful write").isLessThan(Duration.ofSeconds(3));
 		});
+	}
+
+	@Test
+	void aBreakerDecisionNeverWaitsForAConnectionToADeadRedis() throws Exception {
+		try (TcpProxy proxy = TcpProxy.start(this.server)) {
+			RedisClientContexts.starter(proxy.host(), proxy.port()).run((context) -> {
+				CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).circuitBreaker("payments");
+				breaker.acquirePermission().recordSuccess();
+				// The path to Redis goes silent and the shared connection is reset: opening a new one
+				// would block until the connect timeout.
+				proxy.blackhole();
+				context.getBean(LettuceConnectionFactory.class).resetConnection();
+				ExecutorService callers = Executors.newFixedThreadPool(4);
+				List<Future<Duration>> calls = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					calls.add(callers.submit(() -> {
+						long started = System.nanoTime();
+						breaker.acquirePermission().recordSuccess();
+						return Duration.ofNanos(System.nanoTime() - started);
+					}));
+				}
+				for (Future<Duration> call : calls) {
+					// The 250 ms breaker timeout bounds the decision, not the 2 s connect timeout.
+					assertThat(call.get()).isLessThan(Duration.ofMillis(1000));
+				}
+				callers.shutdown();
+			});
+		}
 	}
 
 	private static boolean answers(StringRedisTemplate redis) {

@@ -5,11 +5,20 @@ import java.time.Duration;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandType;
+import io.redisbreaker.autoconfigure.CircuitProtectedAutoConfiguration;
+import io.redisbreaker.core.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -93,6 +102,48 @@ class LettuceHardeningTests {
 				assertThat(context.getBean("redisTemplate")).isExactlyInstanceOf(RedisTemplate.class);
 				assertThat(context.getBean(StringRedisTemplate.class)).isExactlyInstanceOf(StringRedisTemplate.class);
 			});
+	}
+
+	@Test
+	void backsOffLikeSpringBootWhenThereAreTwoConnectionFactoriesAndNoPrimary() {
+		RedisClientContexts.starter("localhost", 1)
+			.withConfiguration(AutoConfigurations.of(CircuitProtectedAutoConfiguration.class))
+			.withUserConfiguration(TwoFactories.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(StringRedisTemplate.class);
+				assertThat(context).doesNotHaveBean("redisTemplate");
+				assertThat(context).doesNotHaveBean(CircuitBreakerRegistry.class);
+			});
+	}
+
+	@Test
+	void replaysOnlyCommandsThatCannotRunTwiceToADifferentEffect() {
+		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.GET))).isFalse();
+		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.SETEX))).isFalse();
+		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.INCR))).isTrue();
+		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.EVALSHA))).isTrue();
+		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.SET))).as("SET may carry NX").isTrue();
+		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.PUBLISH))).isTrue();
+	}
+
+	private static io.lettuce.core.protocol.RedisCommand<?, ?, ?> command(CommandType type) {
+		return new Command<>(type, new StatusOutput<>(StringCodec.UTF8));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoFactories {
+
+		@Bean
+		LettuceConnectionFactory cacheRedis() {
+			return new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1));
+		}
+
+		@Bean
+		LettuceConnectionFactory sessionRedis() {
+			return new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 2));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

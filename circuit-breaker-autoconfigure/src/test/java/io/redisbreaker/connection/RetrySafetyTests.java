@@ -72,6 +72,48 @@ class RetrySafetyTests {
 			});
 	}
 
+	@Test
+	void aWriteWhoseReplyCountsChangesIsNotRetriedAfterATimeout() {
+		RedisClientContexts.starter(this.server.host(), this.server.port())
+			.withPropertyValues("spring.data.redis.timeout=300ms", "circuitbreaker.redis-client.reset-on-timeout=false")
+			.run((context) -> {
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				this.server.command("CLIENT", "PAUSE", "1000", "ALL");
+				// SADD converges, but a retry would answer 0 ("someone else claimed it") to the caller
+				// whose first attempt did the claiming.
+				assertThatExceptionOfType(QueryTimeoutException.class)
+					.isThrownBy(() -> redis.opsForSet().add("claimed", "job:42"));
+				assertThat(redis.opsForSet().isMember("claimed", "job:42")).isTrue();
+			});
+	}
+
+	@Test
+	void busyGroupIsTheCommandsOwnErrorAndNotRetried() {
+		RedisClientContexts.starter(this.server.host(), this.server.port()).run((context) -> {
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			redis.opsForStream().add("events", Map.of("a", "1"));
+			redis.opsForStream().createGroup("events", "workers");
+			this.server.command("CONFIG", "RESETSTAT");
+			assertThatExceptionOfType(DataAccessException.class)
+				.isThrownBy(() -> redis.opsForStream().createGroup("events", "workers"))
+				.withStackTraceContaining("BUSYGROUP");
+			assertThat(calls("xgroup|create")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aBlockingCommandThatTimesOutDoesNotResetTheSharedConnection() {
+		RedisClientContexts.starter(this.server.host(), this.server.port())
+			.withPropertyValues("spring.data.redis.timeout=500ms")
+			.run((context) -> {
+				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+				// Waiting longer than the command timeout: the timeout says nothing about the connection.
+				assertThatExceptionOfType(QueryTimeoutException.class)
+					.isThrownBy(() -> redis.opsForList().leftPop("empty-queue", Duration.ofSeconds(2)));
+				assertThat(context.getBean(ConnectionRecovery.class).resets()).isZero();
+			});
+	}
+
 	private long calls(String command) {
 		Map<String, String> stats = this.server.info("commandstats");
 		String line = stats.get("cmdstat_" + command);

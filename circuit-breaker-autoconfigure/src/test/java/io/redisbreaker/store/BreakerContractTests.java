@@ -312,6 +312,33 @@ abstract class BreakerContractTests {
 		assertThat(openFor(breaker)).isEqualTo(Duration.ofMillis(1000));
 	}
 
+	@Test
+	void aTrialFailureThatOutlastsItsLeaseStillReopens() {
+		CircuitBreaker breaker = breaker("slow-trial",
+				config().halfOpenMaxCalls(2).halfOpenPermitLease(Duration.ofMillis(200)).build());
+		fail(breaker, 3);
+		CallPermit trial = Await.value(DEADLINE, () -> breaker.tryAcquirePermission().orElse(null),
+				(permit) -> permit != null, "a trial permit");
+		// The trial call hangs past its lease, and another caller meanwhile reclaims the expired slot.
+		Await.until(DEADLINE, () -> breaker.getSnapshot().trialCallsInFlight() == 0, "the lease to expire");
+		breaker.tryAcquirePermission();
+		trial.recordFailure(new IOException("read timed out"));
+		assertThat(breaker.getState()).as("a failed trial call re-opens the breaker").isEqualTo(CircuitState.OPEN);
+	}
+
+	@Test
+	void aTrialSuccessAfterItsLeaseExpiredDoesNotCount() {
+		CircuitBreaker breaker = breaker("late-success",
+				config().halfOpenMaxCalls(2).halfOpenPermitLease(Duration.ofMillis(200)).build());
+		fail(breaker, 3);
+		CallPermit trial = Await.value(DEADLINE, () -> breaker.tryAcquirePermission().orElse(null),
+				(permit) -> permit != null, "a trial permit");
+		Await.until(DEADLINE, () -> breaker.getSnapshot().trialCallsInFlight() == 0, "the lease to expire");
+		breaker.tryAcquirePermission();
+		trial.recordSuccess();
+		assertThat(breaker.getSnapshot().trialSuccesses()).isZero();
+	}
+
 	private static void failTrial(CircuitBreaker breaker) {
 		CallPermit trial = Await.value(DEADLINE, () -> breaker.tryAcquirePermission().orElse(null),
 				(permit) -> permit != null, "a trial permit");

@@ -20,6 +20,7 @@ import io.redisbreaker.store.redis.BreakerKeys;
 import io.redisbreaker.store.redis.RedisBreakerStore;
 import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.TcpProxy;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,11 @@ class FailoverBreakerStoreTests {
 	}
 
 	private CircuitBreaker breaker(RedisFailurePolicy policy) {
-		this.client = RedisClient.create(this.server.uri());
+		return breaker(policy, this.server.uri());
+	}
+
+	private CircuitBreaker breaker(RedisFailurePolicy policy, String uri) {
+		this.client = RedisClient.create(uri);
 		var connection = this.client.connect(ByteArrayCodec.INSTANCE);
 		RedisBreakerStore shared = new RedisBreakerStore(connection::async, new BreakerKeys("cb:"), "a",
 				Duration.ofHours(1));
@@ -148,6 +153,65 @@ class FailoverBreakerStoreTests {
 		assertThat(waited).isLessThan(Duration.ofMillis(2000));
 		assertThat(this.store.isRedisAvailable()).isFalse();
 		Await.until(DEADLINE, this.store::isRedisAvailable, "the store to use Redis again after the pause");
+	}
+
+	@Test
+	void outcomesOfLocalPermitsReportedAfterRecoveryLeaveNothingForTheNextOutage() {
+		CircuitBreaker breaker = breaker(RedisFailurePolicy.LOCAL);
+		breaker.acquirePermission().recordSuccess();
+		this.server.stop();
+		// Three calls start during the outage, on local permits ...
+		CallPermit a = breaker.acquirePermission();
+		CallPermit b = breaker.acquirePermission();
+		CallPermit c = breaker.acquirePermission();
+		assertThat(this.store.isRedisAvailable()).isFalse();
+		this.server.start();
+		Await.until(DEADLINE, this.store::isRedisAvailable, "the store to use Redis again");
+		// ... and fail after Redis is back.
+		a.recordFailure(new IOException("late"));
+		b.recordFailure(new IOException("late"));
+		c.recordFailure(new IOException("late"));
+		assertThat(breaker.getState()).isEqualTo(CircuitState.CLOSED);
+		// A second outage starts from the shared state, not from those stale outcomes.
+		this.server.stop();
+		breaker.tryAcquirePermission();
+		assertThat(this.store.isRedisAvailable()).isFalse();
+		assertThat(breaker.tryAcquirePermission()).as("the first calls of a new outage").isPresent();
+	}
+
+	@Test
+	void aShortStallKeepsAnOpenBreakerOpen() {
+		CircuitBreaker breaker = breaker(RedisFailurePolicy.LOCAL);
+		for (int i = 0; i < 3; i++) {
+			breaker.acquirePermission().recordFailure(new IOException("payment provider down"));
+		}
+		assertThat(breaker.tryAcquirePermission()).isEmpty();
+		// One slow moment (or a long GC pause) makes the local breaker take over ...
+		this.server.command("CLIENT", "PAUSE", "400", "ALL");
+		breaker.tryAcquirePermission();
+		assertThat(this.store.isRedisAvailable()).isFalse();
+		// ... where the shared one was: open.
+		assertThat(breaker.tryAcquirePermission()).as("calls while the shared breaker is open").isEmpty();
+	}
+
+	@Test
+	void reconcilingDoesNotReopenABreakerThatOthersClosedMeanwhile() {
+		try (TcpProxy network = TcpProxy.start(this.server)) {
+			CircuitBreaker breaker = breaker(RedisFailurePolicy.LOCAL, network.uri());
+			breaker.acquirePermission().recordSuccess();
+			network.blackhole();
+			for (int i = 0; i < 3; i++) {
+				breaker.acquirePermission().recordFailure(new IOException("down, as seen from this instance"));
+			}
+			assertThat(this.store.isRedisAvailable()).isFalse();
+			assertThat(breaker.tryAcquirePermission()).isEmpty();
+			// Meanwhile other instances opened and closed the shared breaker: a newer epoch.
+			this.server.command("HSET", "cb:{payments}", "state", "CLOSED", "epoch", "2");
+			network.resume();
+			Await.until(DEADLINE, this.store::isRedisAvailable, "the store to use Redis again");
+			assertThat(this.server.command("HGET", "cb:{payments}", "state")).isEqualTo("CLOSED");
+			assertThat(breaker.acquirePermission().getState()).isEqualTo(CircuitState.CLOSED);
+		}
 	}
 
 }

@@ -13,10 +13,12 @@ import java.util.function.BiConsumer;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
+import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.store.Admission;
 import io.redisbreaker.store.BreakerStore;
 import io.redisbreaker.store.OperatorCommand;
 import io.redisbreaker.store.StateChange;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Breaker state kept in this JVM, following the same rules as the Redis scripts. It is the fallback
@@ -77,6 +79,17 @@ public final class InMemoryBreakerStore implements BreakerStore {
 	@Override
 	public CompletionStage<Set<String>> names() {
 		return done(new TreeSet<>(this.breakers.keySet()));
+	}
+
+	/**
+	 * Starts a breaker in the state the shared store last showed for it, unless this store already has
+	 * it: when Redis drops out, the local breaker takes over where the shared one was, instead of
+	 * starting closed and letting traffic through a breaker that is open fleet-wide.
+	 * @param openFor for an open breaker, the time it has left
+	 */
+	public void seed(String name, CircuitState state, @Nullable Duration openFor) {
+		this.breakers.computeIfAbsent(name,
+				(key) -> new LocalBreaker(key, this.instanceId).seed(state, (openFor != null) ? now() + openFor.toMillis() : 0));
 	}
 
 	/** Visits each breaker that is open right now, with the time it has left. */

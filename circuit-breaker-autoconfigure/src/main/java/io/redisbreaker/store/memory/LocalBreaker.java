@@ -55,6 +55,14 @@ final class LocalBreaker {
 		this.instanceId = instanceId;
 	}
 
+	/** Takes over a state without a transition (nothing changed: this is the state all instances see). */
+	synchronized LocalBreaker seed(CircuitState seeded, long seededOpenUntil) {
+		this.state = seeded;
+		this.openUntil = seededOpenUntil;
+		this.openedAt = seededOpenUntil;
+		return this;
+	}
+
 	synchronized Admission acquire(CircuitBreakerConfig config, String permitId, long now) {
 		switch (this.state) {
 			case CLOSED, DISABLED:
@@ -91,7 +99,7 @@ final class LocalBreaker {
 		}
 		return switch (this.state) {
 			case CLOSED -> recordClosed(config, outcome, now);
-			case HALF_OPEN -> released ? recordTrial(config, outcome, now) : change(false, null);
+			case HALF_OPEN -> (released || outcome.isFailure()) ? recordTrial(config, outcome, now) : change(false, null);
 			default -> change(false, null);
 		};
 	}

@@ -42,7 +42,7 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	private static final LuaScript SNAPSHOT = LuaScript.load("snapshot.lua");
 
-	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+	private final AsyncConnection connection;
 
 	private final BreakerKeys keys;
 
@@ -57,7 +57,8 @@ public final class RedisBreakerStore implements BreakerStore {
 	private final @Nullable RedisRetry retry;
 
 	/**
-	 * @param commands supplies the asynchronous commands of a live connection for each operation
+	 * @param commands supplies the asynchronous commands of a live connection; it may block (it is
+	 * called off the caller's thread) and is asked again once the connection it gave was closed
 	 * @param keys names the keys
 	 * @param instanceId identifies this instance in published transitions
 	 * @param keyTtl lifetime of a breaker's keys after its last write
@@ -68,7 +69,7 @@ public final class RedisBreakerStore implements BreakerStore {
 		if (keyTtl.toMillis() < 1000) {
 			throw new IllegalArgumentException("circuitbreaker.key-ttl must be at least 1s but was " + keyTtl);
 		}
-		this.commands = commands;
+		this.connection = new AsyncConnection(commands);
 		this.keys = keys;
 		this.instanceId = instanceId;
 		this.ttlMillis = arg(keyTtl.toMillis());
@@ -83,17 +84,17 @@ public final class RedisBreakerStore implements BreakerStore {
 	}
 
 	/**
-	 * Runs one operation on a live connection, with retries when configured. Asking for the commands
-	 * per attempt picks up a connection that was reset meanwhile.
+	 * Runs one operation on a live connection, with retries when configured. Each attempt asks for the
+	 * connection again, so it picks up one that replaced a reset connection.
 	 * @param idempotent whether running the operation twice cannot change the result; recording an
 	 * outcome can (it counts), so it is retried only when it surely never ran
 	 */
 	private <T> CompletionStage<T> run(boolean idempotent,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> operation) {
 		if (this.retry == null) {
-			return operation.apply(this.commands.get());
+			return this.connection.get().thenCompose(operation);
 		}
-		return this.retry.executeAsync(() -> operation.apply(this.commands.get()), idempotent);
+		return this.retry.executeAsync(() -> this.connection.get().thenCompose(operation), idempotent);
 	}
 
 	public BreakerKeys keys() {
@@ -138,12 +139,14 @@ public final class RedisBreakerStore implements BreakerStore {
 	}
 
 	/**
-	 * Opens the shared breaker for {@code openFor} if it is closed; used when Redis returns after an
-	 * outage during which the breaker opened locally.
+	 * Opens the shared breaker for {@code openFor} if it is closed and still in {@code expectedEpoch};
+	 * used when Redis returns after an outage during which the breaker opened locally.
 	 */
-	public CompletionStage<StateChange> reconcileOpen(String name, Duration openFor, String reason) {
+	public CompletionStage<StateChange> reconcileOpen(String name, Duration openFor, long expectedEpoch,
+			String reason) {
 		return run(true, (commands) -> RECONCILE.run(commands, this.keys.of(name),
-				arg(Math.max(1, openFor.toMillis())), arg(reason), this.ttlMillis, this.channel, arg(name), this.origin))
+				arg(Math.max(1, openFor.toMillis())), arg(reason), this.ttlMillis, this.channel, arg(name), this.origin,
+				arg(expectedEpoch)))
 			.thenApply((reply) -> change(name, reply));
 	}
 
@@ -181,8 +184,13 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<Void> ping() {
-		return this.commands.get().ping().thenAccept((pong) -> {
+		return this.connection.get().thenCompose((commands) -> commands.ping()).thenAccept((pong) -> {
 		});
+	}
+
+	/** Stops the thread that opens connections. */
+	public void close() {
+		this.connection.close();
 	}
 
 	private StateChange change(String name, List<Object> reply) {

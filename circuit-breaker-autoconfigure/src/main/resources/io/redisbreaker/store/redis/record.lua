@@ -63,8 +63,9 @@ if s.state == 'CLOSED' then
     moved = open(s, now, reason, open_ms, multiplier, max_open_ms, false, channel, name, origin)
   end
 elseif s.state == 'HALF_OPEN' then
-  -- Only the holder of a live permit speaks for a trial call; a lease that ran out was handed to someone else.
-  if released == 0 then
+  -- A failed trial reopens even if its lease ran out meanwhile (a slow failure is still a failure);
+  -- a success counts only with a live permit, since an expired slot was handed to another call.
+  if released == 0 and not failed then
     return {0, s.state, s.epoch, '', '', ''}
   end
   if failed then

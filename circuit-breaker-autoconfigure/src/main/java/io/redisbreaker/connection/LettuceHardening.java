@@ -62,7 +62,7 @@ public final class LettuceHardening
 			.disconnectedBehavior(this.options.rejectWhileDisconnected()
 					? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS : ClientOptions.DisconnectedBehavior.DEFAULT);
 		if (!this.options.replayNonIdempotent()) {
-			builder.replayFilter(nonIdempotent());
+			builder.replayFilter(notReplayable());
 		}
 		if (builder instanceof ClusterClientOptions.Builder cluster) {
 			cluster.topologyRefreshOptions(topologyRefresh());
@@ -119,7 +119,7 @@ public final class LettuceHardening
 	}
 
 	/** The replay filter: true for a command that must not be replayed. */
-	static Predicate<RedisCommand<?, ?, ?>> nonIdempotent() {
+	static Predicate<RedisCommand<?, ?, ?>> notReplayable() {
 		return (command) -> command.getType() == null
 				|| !REPLAYABLE_TYPES.contains(command.getType().toString().toUpperCase(Locale.ROOT));
 	}

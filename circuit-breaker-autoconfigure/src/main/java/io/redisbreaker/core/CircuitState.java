@@ -18,11 +18,6 @@ public enum CircuitState {
 	FORCED_OPEN,
 
 	/** Set by an operator: every call runs and nothing is recorded until the breaker is closed again. */
-	DISABLED;
-
-	/** The value exported as a gauge: 0 closed, 1 open, 2 half-open, 3 forced open, 4 disabled. */
-	public int code() {
-		return ordinal();
-	}
+	DISABLED
 
 }

@@ -119,12 +119,12 @@ class LettuceHardeningTests {
 
 	@Test
 	void replaysOnlyCommandsThatCannotRunTwiceToADifferentEffect() {
-		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.GET))).isFalse();
-		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.SETEX))).isFalse();
-		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.INCR))).isTrue();
-		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.EVALSHA))).isTrue();
-		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.SET))).as("SET may carry NX").isTrue();
-		assertThat(LettuceHardening.nonIdempotent().test(command(CommandType.PUBLISH))).isTrue();
+		assertThat(LettuceHardening.notReplayable().test(command(CommandType.GET))).isFalse();
+		assertThat(LettuceHardening.notReplayable().test(command(CommandType.SETEX))).isFalse();
+		assertThat(LettuceHardening.notReplayable().test(command(CommandType.INCR))).isTrue();
+		assertThat(LettuceHardening.notReplayable().test(command(CommandType.EVALSHA))).isTrue();
+		assertThat(LettuceHardening.notReplayable().test(command(CommandType.SET))).as("SET may carry NX").isTrue();
+		assertThat(LettuceHardening.notReplayable().test(command(CommandType.PUBLISH))).isTrue();
 	}
 
 	private static io.lettuce.core.protocol.RedisCommand<?, ?, ?> command(CommandType type) {

@@ -316,12 +316,7 @@ abstract class BreakerContractTests {
 	void aTrialFailureThatOutlastsItsLeaseStillReopens() {
 		CircuitBreaker breaker = breaker("slow-trial",
 				config().halfOpenMaxCalls(2).halfOpenPermitLease(Duration.ofMillis(200)).build());
-		fail(breaker, 3);
-		CallPermit trial = Await.value(DEADLINE, () -> breaker.tryAcquirePermission().orElse(null),
-				(permit) -> permit != null, "a trial permit");
-		// The trial call hangs past its lease, and another caller meanwhile reclaims the expired slot.
-		Await.until(DEADLINE, () -> breaker.getSnapshot().trialCallsInFlight() == 0, "the lease to expire");
-		breaker.tryAcquirePermission();
+		CallPermit trial = trialOutlivingItsLease(breaker);
 		trial.recordFailure(new IOException("read timed out"));
 		assertThat(breaker.getState()).as("a failed trial call re-opens the breaker").isEqualTo(CircuitState.OPEN);
 	}
@@ -330,13 +325,19 @@ abstract class BreakerContractTests {
 	void aTrialSuccessAfterItsLeaseExpiredDoesNotCount() {
 		CircuitBreaker breaker = breaker("late-success",
 				config().halfOpenMaxCalls(2).halfOpenPermitLease(Duration.ofMillis(200)).build());
+		CallPermit trial = trialOutlivingItsLease(breaker);
+		trial.recordSuccess();
+		assertThat(breaker.getSnapshot().trialSuccesses()).isZero();
+	}
+
+	/** Opens the breaker, takes a trial permit, and lets its lease run out while another caller reclaims it. */
+	private static CallPermit trialOutlivingItsLease(CircuitBreaker breaker) {
 		fail(breaker, 3);
 		CallPermit trial = Await.value(DEADLINE, () -> breaker.tryAcquirePermission().orElse(null),
 				(permit) -> permit != null, "a trial permit");
 		Await.until(DEADLINE, () -> breaker.getSnapshot().trialCallsInFlight() == 0, "the lease to expire");
 		breaker.tryAcquirePermission();
-		trial.recordSuccess();
-		assertThat(breaker.getSnapshot().trialSuccesses()).isZero();
+		return trial;
 	}
 
 	private static void failTrial(CircuitBreaker breaker) {

@@ -7,6 +7,7 @@ import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -41,10 +42,7 @@ class RetrySafetyTests {
 
 	@Test
 	void aTimedOutIncrementIsNotRunAgainButATimedOutReadIs() {
-		RedisClientContexts.starter(this.server.host(), this.server.port())
-			// Keep the connection, so the held INCR still runs when the pause ends.
-			.withPropertyValues("spring.data.redis.timeout=300ms", "circuitbreaker.redis-client.reset-on-timeout=false")
-			.run((context) -> {
+		timingOutWithoutReset().run((context) -> {
 				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 				redis.opsForValue().set("counter", "0");
 				this.server.command("CONFIG", "RESETSTAT");
@@ -60,9 +58,7 @@ class RetrySafetyTests {
 
 	@Test
 	void setIfAbsentIsNotRetriedAfterATimeout() {
-		RedisClientContexts.starter(this.server.host(), this.server.port())
-			.withPropertyValues("spring.data.redis.timeout=300ms", "circuitbreaker.redis-client.reset-on-timeout=false")
-			.run((context) -> {
+		timingOutWithoutReset().run((context) -> {
 				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 				this.server.command("CLIENT", "PAUSE", "1000", "ALL");
 				// A retry would find the key its own first attempt set and wrongly report "not acquired".
@@ -74,9 +70,7 @@ class RetrySafetyTests {
 
 	@Test
 	void aWriteWhoseReplyCountsChangesIsNotRetriedAfterATimeout() {
-		RedisClientContexts.starter(this.server.host(), this.server.port())
-			.withPropertyValues("spring.data.redis.timeout=300ms", "circuitbreaker.redis-client.reset-on-timeout=false")
-			.run((context) -> {
+		timingOutWithoutReset().run((context) -> {
 				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 				this.server.command("CLIENT", "PAUSE", "1000", "ALL");
 				// SADD converges, but a retry would answer 0 ("someone else claimed it") to the caller
@@ -112,6 +106,15 @@ class RetrySafetyTests {
 					.isThrownBy(() -> redis.opsForList().leftPop("empty-queue", Duration.ofSeconds(2)));
 				assertThat(context.getBean(ConnectionRecovery.class).resets()).isZero();
 			});
+	}
+
+	/**
+	 * A short command timeout, and the connection kept after a timeout, so a command held by
+	 * {@code CLIENT PAUSE} still runs on the server when the pause ends, as one in flight would.
+	 */
+	private ApplicationContextRunner timingOutWithoutReset() {
+		return RedisClientContexts.starter(this.server.host(), this.server.port())
+			.withPropertyValues("spring.data.redis.timeout=300ms", "circuitbreaker.redis-client.reset-on-timeout=false");
 	}
 
 	private long calls(String command) {

@@ -1,12 +1,15 @@
 package io.redisbreaker.autoconfigure;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.redisbreaker.connection.ConnectionRecovery;
 import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.TransitionListener;
 import io.redisbreaker.core.TransitionLogger;
+import io.redisbreaker.core.TransitionRelay;
 import io.redisbreaker.event.ApplicationEventTransitionListener;
 import io.redisbreaker.store.BreakerStore;
 import io.redisbreaker.store.FailoverBreakerStore;
@@ -56,17 +59,26 @@ public final class CircuitBreakerAutoConfiguration {
 		return new BreakerKeys(properties.getKeyPrefix());
 	}
 
+	/** Every path a transition reaches this instance by goes through it, so each is told once. */
+	@Bean
+	@ConditionalOnMissingBean
+	TransitionRelay circuitBreakerTransitionRelay(ObjectProvider<TransitionListener> listeners) {
+		return new TransitionRelay(allOf(listeners));
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	BreakerStore circuitBreakerStore(RedisConnectionFactory connectionFactory, BreakerKeys keys,
-			CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners,
-			ObjectProvider<RedisRetry> retry) {
+			CircuitBreakerProperties properties, TransitionRelay relay, ObjectProvider<ConnectionRecovery> recovery) {
 		String instanceId = properties.resolveInstanceId();
+		ConnectionRecovery connectionRecovery = recovery.getIfAvailable();
+		RedisRetry retry = (connectionRecovery != null)
+				? new RedisRetry(breakerRetry(properties.getRedisTimeout()), connectionRecovery) : null;
 		RedisBreakerStore shared = new RedisBreakerStore(lettuceCommands(connectionFactory), keys, instanceId,
-				properties.getKeyTtl(), retry.getIfAvailable());
+				properties.getKeyTtl(), retry);
 		return new FailoverBreakerStore(shared, new InMemoryBreakerStore(instanceId),
-				properties.getRedisFailurePolicy(), properties.getRedisTimeout(), properties.getRedisProbeInterval(),
-				allOf(listeners));
+				properties.getRedisFailurePolicy(), properties.getRedisTimeout(), properties.getRedisSlowThreshold(),
+				properties.getRedisProbeInterval(), relay.asListener());
 	}
 
 	@Bean
@@ -78,17 +90,33 @@ public final class CircuitBreakerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CircuitBreakerRegistry circuitBreakerRegistry(BreakerStore store, CircuitBreakerProperties properties,
-			ObjectProvider<TransitionListener> listeners) {
+			TransitionRelay relay) {
 		return new CircuitBreakerRegistry(store, properties.toConfigs(),
-				allOf(listeners), properties.resolveInstanceId());
+				relay.asListener(), properties.resolveInstanceId());
 	}
 
 	@Bean(destroyMethod = "destroy")
 	@ConditionalOnMissingBean
 	RedisTransitionSubscriber circuitBreakerTransitionSubscriber(RedisConnectionFactory connectionFactory,
-			BreakerKeys keys, CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners) {
-		return new RedisTransitionSubscriber(connectionFactory, keys, properties.resolveInstanceId(),
-				allOf(listeners), properties.getRedisProbeInterval());
+			BreakerKeys keys, CircuitBreakerProperties properties, TransitionRelay relay, BreakerStore store) {
+		TransitionListener heard = (store instanceof FailoverBreakerStore failover) ? (transition) -> {
+			failover.observe(transition);
+			relay.tell(transition);
+		} : relay.asListener();
+		return new RedisTransitionSubscriber(connectionFactory, keys, properties.resolveInstanceId(), heard,
+				properties.getRedisProbeInterval());
+	}
+
+	/**
+	 * Retries for the breaker's own operations, paced to fit its decision budget: a connection killed
+	 * under a call is replaced within milliseconds, so the retry after it must come within the budget
+	 * too (the templates' 100 ms, 200 ms, 400 ms would outlast a 250 ms budget after two attempts).
+	 */
+	static RedisRetry.RetrySettings breakerRetry(Duration budget) {
+		Duration maxDelay = budget.dividedBy(5);
+		Duration delay = (maxDelay.compareTo(Duration.ofMillis(10)) < 0) ? maxDelay : Duration.ofMillis(10);
+		// More attempts than fit: the caller stops waiting at the budget, and a late answer still counts.
+		return new RedisRetry.RetrySettings(8, delay, 2.0, maxDelay, delay.dividedBy(2));
 	}
 
 	/**

@@ -46,6 +46,12 @@ public class CircuitBreakerProperties {
 	 */
 	private Duration redisTimeout = FailoverBreakerStore.DEFAULT_TIMEOUT;
 
+	/**
+	 * Answers slower than this, three times in a row, take Redis out of the decision path as a failure
+	 * would, until a PING is answered faster again; at most redis-timeout.
+	 */
+	private Duration redisSlowThreshold = FailoverBreakerStore.DEFAULT_SLOW_THRESHOLD;
+
 	/** How often an unavailable Redis is probed before breakers use it again. */
 	private Duration redisProbeInterval = FailoverBreakerStore.DEFAULT_PROBE_INTERVAL;
 
@@ -137,6 +143,14 @@ public class CircuitBreakerProperties {
 
 	public void setRedisTimeout(Duration redisTimeout) {
 		this.redisTimeout = redisTimeout;
+	}
+
+	public Duration getRedisSlowThreshold() {
+		return this.redisSlowThreshold;
+	}
+
+	public void setRedisSlowThreshold(Duration redisSlowThreshold) {
+		this.redisSlowThreshold = redisSlowThreshold;
 	}
 
 	public Duration getRedisProbeInterval() {

@@ -14,6 +14,7 @@ import io.redisbreaker.store.OperatorCommand;
 import io.redisbreaker.store.StateChange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One named circuit breaker. Its state lives in a {@link BreakerStore} shared by every instance of
@@ -207,33 +208,46 @@ public final class CircuitBreaker {
 		return change.state();
 	}
 
-	/** Records an outcome and waits for it, telling listeners on the caller's thread. */
+	/**
+	 * Sends an outcome without waiting for the store: the call has already run, and neither a slow
+	 * store nor the breaker's own trouble may delay its caller. A transition the outcome causes is told
+	 * on the caller's thread when the store answered at once (the in-memory store), and otherwise when
+	 * the answer arrives, off the store's I/O thread.
+	 */
 	void record(Admission admission, CallOutcome outcome) {
-		StateChange change;
+		CompletableFuture<StateChange> sent;
 		try {
-			change = join(this.store.record(this.name, this.config, admission, outcome));
+			sent = this.store.record(this.name, this.config, admission, outcome).toCompletableFuture();
 		}
 		catch (RuntimeException ex) {
-			// The call already ran; the breaker's own trouble must not become the caller's.
 			logger.debug("Could not record outcome of circuit breaker '" + this.name + "'", ex);
 			return;
 		}
-		notify(change.transition());
+		if (sent.isDone()) {
+			sent.handle(this::recorded);
+		}
+		else {
+			sent.handleAsync(this::recorded);
+		}
 	}
 
 	CompletionStage<Void> recordAsync(Admission admission, CallOutcome outcome) {
-		return this.store.record(this.name, this.config, admission, outcome).handleAsync((change, failure) -> {
-			if (failure != null) {
-				logger.debug("Could not record outcome of circuit breaker '" + this.name + "'", failure);
-			}
-			else {
-				notify(change.transition());
-			}
-			return null;
-		});
+		return this.store.record(this.name, this.config, admission, outcome).handleAsync(this::recorded);
 	}
 
-	private void notify(@org.jspecify.annotations.Nullable StateTransition transition) {
+	private @Nullable Void recorded(@Nullable StateChange change,
+			@Nullable Throwable failure) {
+		if (failure != null) {
+			// The call already ran; the breaker's own trouble must not become the caller's.
+			logger.debug("Could not record outcome of circuit breaker '" + this.name + "'", failure);
+		}
+		else if (change != null) {
+			notify(change.transition());
+		}
+		return null;
+	}
+
+	private void notify(@Nullable StateTransition transition) {
 		if (transition != null) {
 			this.listener.onTransition(transition);
 		}

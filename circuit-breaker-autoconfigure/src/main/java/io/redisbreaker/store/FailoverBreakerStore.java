@@ -2,46 +2,54 @@ package io.redisbreaker.store;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
-import io.redisbreaker.core.Failures;
+import io.redisbreaker.core.StateTransition;
 import io.redisbreaker.core.TransitionListener;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
 import io.redisbreaker.store.redis.RedisBreakerStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the breaker's own Redis trouble away from business calls. Each Redis operation gets a short
- * timeout; when one fails, Redis is taken out of the call path and the {@link RedisFailurePolicy}
- * decides instead, so calls no longer wait on a dead server. A background probe pings Redis and puts
- * it back once it answers, after reconciling what the local breakers learned meanwhile.
+ * Keeps the breaker's own Redis trouble away from business calls. A decision waits for Redis at most
+ * the timeout; an outcome is sent without anyone waiting for it. When Redis fails, stalls or turns
+ * slow, it leaves the decision path ({@link RedisAvailability}) and the {@link RedisFailurePolicy}
+ * decides, the local breakers starting from the state last seen ({@link LastSeenStates}). When one
+ * breaker's keys are broken, only that breaker is handed to the policy ({@link BreakerFaults}).
+ * <p>
+ * An operation given up on may still be done by Redis later; what it did is not lost: a trial permit
+ * granted too late is given back, and a transition made too late is still told.
  */
 public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
-	/** Default timeout of one breaker operation against Redis. */
+	/** Default timeout of one breaker decision against Redis. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(250);
+
+	/** Default time above which an answer from Redis counts as slow. */
+	public static final Duration DEFAULT_SLOW_THRESHOLD = Duration.ofMillis(100);
 
 	/** Default pause between two probes of an unavailable Redis. */
 	public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
 
+	/** Trial outcomes kept while Redis is away, to send once it is back. */
+	static final int MAX_PENDING_TRIAL_OUTCOMES = 1000;
+
 	private static final Log logger = LogFactory.getLog(FailoverBreakerStore.class);
 
-	/** The shared state of a breaker as this instance last saw it, to hand over to the local breaker. */
-	private record Seen(CircuitState state, long epoch, long openUntilMillis) {
+	private record PendingOutcome(String name, CircuitBreakerConfig config, Admission admission, CallOutcome outcome) {
 	}
 
 	private final RedisBreakerStore shared;
@@ -50,64 +58,139 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	private final RedisFailurePolicy policy;
 
-	private final long timeoutMillis;
-
-	private final Duration probeInterval;
+	private final long timeoutNanos;
 
 	private final TransitionListener listener;
 
-	private final ScheduledExecutorService prober;
+	private final RedisAvailability availability;
 
-	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+	private final LastSeenStates seen = new LastSeenStates();
 
-	private volatile boolean available = true;
+	private final BreakerFaults faults;
+
+	private final Queue<PendingOutcome> pendingTrials = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger pendingCount = new AtomicInteger();
+
+	/** The epochs seen when the current outage started: what the local breakers build on. */
+	private volatile Map<String, Long> epochsAtOutage = Map.of();
 
 	public FailoverBreakerStore(RedisBreakerStore shared, InMemoryBreakerStore local, RedisFailurePolicy policy,
 			Duration timeout, Duration probeInterval, TransitionListener listener) {
-		if (timeout.isNegative() || timeout.isZero()) {
-			throw new IllegalArgumentException("circuitbreaker.redis-timeout must be positive but was " + timeout);
-		}
-		if (probeInterval.isNegative() || probeInterval.isZero()) {
-			throw new IllegalArgumentException(
-					"circuitbreaker.redis-probe-interval must be positive but was " + probeInterval);
+		this(shared, local, policy, timeout, DEFAULT_SLOW_THRESHOLD.compareTo(timeout) < 0 ? DEFAULT_SLOW_THRESHOLD : timeout,
+				probeInterval, listener);
+	}
+
+	/**
+	 * @param shared the Redis store
+	 * @param local the store that decides while Redis cannot
+	 * @param policy what decides while Redis cannot
+	 * @param timeout how long a decision waits for Redis
+	 * @param slowThreshold answers slower than this, {@value RedisAvailability#SLOW_ANSWERS_TO_LEAVE} times
+	 * in a row, take Redis out of the decision path as a failure would
+	 * @param probeInterval pause between two probes of an unavailable Redis
+	 * @param listener told of transitions that no caller is left to tell (made by operations given up on)
+	 */
+	public FailoverBreakerStore(RedisBreakerStore shared, InMemoryBreakerStore local, RedisFailurePolicy policy,
+			Duration timeout, Duration slowThreshold, Duration probeInterval, TransitionListener listener) {
+		requirePositive(timeout, "circuitbreaker.redis-timeout");
+		requirePositive(slowThreshold, "circuitbreaker.redis-slow-threshold");
+		requirePositive(probeInterval, "circuitbreaker.redis-probe-interval");
+		if (slowThreshold.compareTo(timeout) > 0) {
+			throw new IllegalArgumentException("circuitbreaker.redis-slow-threshold (" + slowThreshold
+					+ ") must not be longer than circuitbreaker.redis-timeout (" + timeout + ")");
 		}
 		this.shared = shared;
 		this.local = local;
 		this.policy = policy;
-		this.timeoutMillis = timeout.toMillis();
-		this.probeInterval = probeInterval;
+		this.timeoutNanos = timeout.toNanos();
 		this.listener = listener;
-		this.prober = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "circuit-breaker-redis-probe");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.faults = new BreakerFaults(shared.keys()::repairCommand);
+		this.availability = new RedisAvailability(timeout, slowThreshold, probeInterval,
+				policy.name().toLowerCase());
+		this.availability.start(shared::ping, this::outageStarts, this::reconcile);
+	}
+
+	private static void requirePositive(Duration value, String property) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive but was " + value);
+		}
 	}
 
 	/** Whether Redis currently decides (as opposed to the failure policy). */
 	public boolean isRedisAvailable() {
-		return this.available;
+		return this.availability.isAvailable();
 	}
 
 	public RedisFailurePolicy getPolicy() {
 		return this.policy;
 	}
 
+	/**
+	 * Learns of a transition another instance made (or one whose reply was lost), so a local breaker
+	 * taking over in an outage starts from it.
+	 */
+	public void observe(StateTransition transition) {
+		this.seen.remember(transition);
+	}
+
 	@Override
 	public CompletionStage<Admission> acquire(String name, CircuitBreakerConfig config, String permitId) {
-		if (!this.available) {
+		if (!this.availability.isAvailable()) {
 			return degradedAcquire(name, config, permitId);
 		}
+		long started = System.nanoTime();
 		CompletableFuture<Admission> attempt = start(() -> this.shared.acquire(name, config, permitId));
-		return attempt.orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS).handle((admission, failure) -> {
+		CompletableFuture<Admission> answer = new CompletableFuture<>();
+		attempt.whenComplete((admission, failure) -> {
 			if (failure == null) {
-				remember(name, admission);
-				return CompletableFuture.completedFuture(admission);
+				answered(name, started);
+				this.seen.remember(name, admission);
+				if (!answer.complete(admission)) {
+					abandoned(name, config, admission);
+				}
 			}
-			abandon(name, config, attempt);
-			markUnavailable(failure);
-			return degradedAcquire(name, config, permitId);
-		}).thenCompose((stage) -> stage);
+			else if (!answer.isDone()) {
+				answer.complete(failedAcquire(name, config, permitId, failure));
+			}
+		});
+		// A copy times out, so the attempt itself still reports what Redis did after the caller gave up.
+		answer.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((admission, failure) -> {
+			if (failure != null && !answer.isDone()) {
+				this.availability.failed(new TimeoutException("no answer within "
+						+ Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"));
+				answer.complete(degradedAcquire(name, config, permitId).toCompletableFuture().join());
+			}
+		});
+		return answer;
+	}
+
+	private Admission failedAcquire(String name, CircuitBreakerConfig config, String permitId, Throwable failure) {
+		if (BreakerFaults.concernsOneBreaker(failure)) {
+			this.faults.failed(name, failure);
+		}
+		else {
+			this.availability.failed(failure);
+		}
+		return degradedAcquire(name, config, permitId).toCompletableFuture().join();
+	}
+
+	/**
+	 * Redis decided after the caller had been answered by the policy: nobody will use a trial permit
+	 * granted then, so it is handed back at once, and a transition it made is still told.
+	 */
+	private void abandoned(String name, CircuitBreakerConfig config, Admission late) {
+		if (late.transition() != null) {
+			this.listener.onTransition(late.transition());
+		}
+		if (late.permitId() != null) {
+			start(() -> this.shared.record(name, config, late, CallOutcome.IGNORED)).whenComplete((change, failure) -> {
+				if (failure != null) {
+					logger.debug("Could not give back the late trial permit of circuit breaker '" + name
+							+ "'; its lease frees it", failure);
+				}
+			});
+		}
 	}
 
 	@Override
@@ -116,37 +199,58 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		return switch (admission.issuer()) {
 			// Outcomes of local permits count only while the local breakers decide: after Redis is back
 			// they would only make a stale local state for the next outage.
-			case LOCAL -> this.available ? untracked() : this.local.record(name, config, admission, outcome);
+			case LOCAL -> this.availability.isAvailable() && !this.faults.isBroken(name) ? untracked()
+					: this.local.record(name, config, admission, outcome);
 			case NONE -> untracked();
-			case SHARED -> this.available ? sharedRecord(name, config, admission, outcome)
-					: degradedRecord(name, config, outcome);
+			case SHARED -> this.availability.isAvailable() ? sharedRecord(name, config, admission, outcome)
+					: degradedRecord(name, config, admission, outcome);
 		};
 	}
 
+	/**
+	 * Sends the outcome and lets it take as long as Redis takes (the caller does not wait): a late
+	 * answer still counts, and the transition it made is still told.
+	 */
 	private CompletionStage<StateChange> sharedRecord(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome) {
-		return timed(() -> this.shared.record(name, config, admission, outcome)).handle((change, failure) -> {
+		long started = System.nanoTime();
+		return start(() -> this.shared.record(name, config, admission, outcome)).handle((change, failure) -> {
 			if (failure == null) {
-				remember(name, change);
+				answered(name, started);
+				this.seen.remember(name, change);
 				return CompletableFuture.completedFuture(change);
 			}
-			markUnavailable(failure);
-			return degradedRecord(name, config, outcome);
+			if (BreakerFaults.concernsOneBreaker(failure)) {
+				this.faults.failed(name, failure);
+				return untracked();
+			}
+			// Only decisions take Redis out of the path: they are retried within their budget, so a
+			// connection killed under one outcome (which cannot be retried: it may have counted) is
+			// ridden out like any other, and a real outage shows in the next decision.
+			return degradedRecord(name, config, admission, outcome);
 		}).thenCompose((stage) -> stage);
+	}
+
+	private void answered(String name, long startedNanos) {
+		this.faults.worked(name);
+		this.availability.answered(System.nanoTime() - startedNanos);
+		if (this.pendingCount.get() > 0) {
+			sendPendingTrials();
+		}
 	}
 
 	@Override
 	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
 		// An operator must know whether the command reached every instance, so failures are not hidden.
 		return timed(() -> this.shared.operate(name, command, reason)).thenApply((change) -> {
-			remember(name, change);
+			this.seen.remember(name, change);
 			return change;
 		});
 	}
 
 	@Override
 	public CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config) {
-		if (!this.available && this.policy == RedisFailurePolicy.LOCAL) {
+		if ((!this.availability.isAvailable() || this.faults.isBroken(name)) && this.policy == RedisFailurePolicy.LOCAL) {
 			return this.local.snapshot(name, config);
 		}
 		return timed(() -> this.shared.snapshot(name, config));
@@ -170,13 +274,13 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	@Override
 	public void close() {
-		this.prober.shutdownNow();
+		this.availability.close();
 		this.shared.close();
 	}
 
 	/** Bounds a Redis operation by the timeout; a failure to even start it fails the stage too. */
 	private <T> CompletableFuture<T> timed(Supplier<? extends CompletionStage<T>> operation) {
-		return start(operation).orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS);
+		return start(operation).orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private static <T> CompletableFuture<T> start(Supplier<? extends CompletionStage<T>> operation) {
@@ -186,42 +290,6 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	/**
-	 * An acquire given up on may still be done by Redis later: a trial permit nobody uses is handed
-	 * back at once, and a transition it made is still told.
-	 */
-	private void abandon(String name, CircuitBreakerConfig config, CompletableFuture<Admission> attempt) {
-		attempt.thenAccept((late) -> {
-			if (late.transition() != null) {
-				this.listener.onTransition(late.transition());
-			}
-			if (late.permitId() != null) {
-				this.shared.record(name, config, late, CallOutcome.IGNORED);
-			}
-		});
-	}
-
-	private void remember(String name, Admission admission) {
-		long openUntil = (admission.retryAfter() != null) ? System.currentTimeMillis() + admission.retryAfter().toMillis()
-				: 0;
-		remember(name, new Seen(admission.state(), admission.epoch(), openUntil));
-	}
-
-	private void remember(String name, StateChange change) {
-		if (change.transition() != null || change.state() != CircuitState.CLOSED) {
-			Seen before = this.seen.get(name);
-			long openUntil = (before != null && before.epoch() == change.epoch()) ? before.openUntilMillis() : 0;
-			remember(name, new Seen(change.state(), change.epoch(), openUntil));
-		}
-	}
-
-	private void remember(String name, Seen now) {
-		Seen before = this.seen.get(name);
-		if (before == null || before.epoch() != now.epoch() || before.state() != now.state()) {
-			this.seen.put(name, now);
 		}
 	}
 
@@ -237,20 +305,26 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	}
 
 	private void seedLocal(String name, CircuitBreakerConfig config) {
-		Seen last = this.seen.get(name);
-		if (last == null || last.state() == CircuitState.CLOSED) {
-			return;
+		LastSeenStates.Start start = this.seen.startFor(name, config, this.availability.outageStartNanos());
+		if (start != null && start.state() != CircuitState.CLOSED) {
+			this.local.seed(name, start.state(), start.openFor());
 		}
-		Duration openFor = null;
-		if (last.state() == CircuitState.OPEN) {
-			long left = last.openUntilMillis() - System.currentTimeMillis();
-			openFor = (last.openUntilMillis() > 0) ? Duration.ofMillis(Math.max(0, left)) : config.getOpenTimeout();
-		}
-		this.local.seed(name, last.state(), openFor);
 	}
 
-	private CompletionStage<StateChange> degradedRecord(String name, CircuitBreakerConfig config,
+	/**
+	 * An outcome of a call Redis admitted that cannot reach Redis now. A trial call's outcome is kept
+	 * and sent when Redis is back (the script still checks its epoch and permit), so a half-open period
+	 * does not wait for leases to run out; other outcomes count in the local breaker.
+	 */
+	private CompletionStage<StateChange> degradedRecord(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome) {
+		if (admission.permitId() != null && this.pendingCount.incrementAndGet() <= MAX_PENDING_TRIAL_OUTCOMES) {
+			this.pendingTrials.add(new PendingOutcome(name, config, admission, outcome));
+			return untracked();
+		}
+		if (admission.permitId() != null) {
+			this.pendingCount.decrementAndGet();
+		}
 		if (this.policy == RedisFailurePolicy.LOCAL) {
 			seedLocal(name, config);
 			return CompletableFuture.completedFuture(this.local.recordUnfenced(name, config, outcome));
@@ -262,77 +336,68 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		return CompletableFuture.completedFuture(StateChange.untracked());
 	}
 
-	private void markUnavailable(Throwable failure) {
-		synchronized (this) {
-			if (!this.available) {
-				return;
-			}
-			// Whatever a previous outage left in the local breakers is stale by now.
-			this.local.clear();
-			this.available = false;
-		}
-		logger.warn("Redis is unavailable for circuit breakers (" + describe(failure) + "); policy '"
-				+ this.policy.name().toLowerCase() + "' decides until Redis answers again");
-		scheduleProbe();
-	}
-
-	private void scheduleProbe() {
-		try {
-			this.prober.schedule(this::probe, this.probeInterval.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			// Closed: the application is shutting down.
-		}
-	}
-
-	private void probe() {
-		try {
-			timed(this.shared::ping).join();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Redis still unavailable for circuit breakers: " + describe(ex));
-			scheduleProbe();
-			return;
-		}
-		// Reconciled first, so no call sees the shared state before what was learned locally is in it.
-		reconcile();
-		this.available = true;
-		logger.info("Redis answers again; circuit breakers use the shared state");
+	private void outageStarts() {
+		// Whatever a previous outage left in the local breakers is stale by now.
+		this.local.clear();
+		this.epochsAtOutage = this.seen.epochs();
 	}
 
 	/**
-	 * A breaker that opened locally during the outage opens the shared breaker for the time it has
-	 * left, but only if the shared breaker is still closed in the epoch this instance last saw: if it
-	 * moved on meanwhile (other instances opened, tried and closed it), that newer state stands.
+	 * Runs when Redis answers again, before it decides again: trial outcomes kept during the outage are
+	 * sent, then a breaker that opened locally opens the shared breaker for the time it has left, but
+	 * only if the shared breaker is still closed in the epoch this instance last saw: if it moved on
+	 * meanwhile (other instances opened, tried and closed it), that newer state stands.
 	 */
 	private void reconcile() {
+		sendPendingTrials().join();
 		if (this.policy == RedisFailurePolicy.LOCAL) {
 			this.local.forEachOpen((name, left) -> {
-				Seen last = this.seen.get(name);
-				long expectedEpoch = (last != null) ? last.epoch() : 0;
+				// Late replies may have taught newer epochs meanwhile; the local breaker built on this one.
+				long expectedEpoch = this.epochsAtOutage.getOrDefault(name, 0L);
 				try {
 					StateChange change = timed(() -> this.shared.reconcileOpen(name, left, expectedEpoch,
 							"opened locally during a Redis outage"))
 						.join();
-					remember(name, change);
-					if (change.transition() != null) {
-						this.listener.onTransition(change.transition());
-					}
+					tell(name, change);
 				}
 				catch (RuntimeException ex) {
-					logger.debug("Could not reconcile circuit breaker '" + name + "': " + describe(ex));
+					logger.debug("Could not reconcile circuit breaker '" + name + "': " + RedisAvailability.describe(ex));
 				}
 			});
 		}
 		this.local.clear();
 	}
 
-	private static String describe(@Nullable Throwable failure) {
-		if (failure == null) {
-			return "unknown";
+	/**
+	 * Sends the trial outcomes kept while Redis could not take them. Sending one twice is harmless: the
+	 * script counts a trial outcome only with its permit, which the first run removes.
+	 */
+	private CompletableFuture<Void> sendPendingTrials() {
+		java.util.List<CompletableFuture<?>> sent = new java.util.ArrayList<>();
+		for (PendingOutcome pending; (pending = this.pendingTrials.poll()) != null;) {
+			this.pendingCount.decrementAndGet();
+			PendingOutcome outcome = pending;
+			sent.add(timed(() -> this.shared.record(outcome.name(), outcome.config(), outcome.admission(),
+					outcome.outcome()))
+				.handle((change, failure) -> {
+					if (failure == null) {
+						tell(outcome.name(), change);
+					}
+					else {
+						logger.debug("Could not send a kept trial outcome of circuit breaker '" + outcome.name()
+								+ "': " + RedisAvailability.describe(failure));
+					}
+					return null;
+				}));
 		}
-		Throwable cause = Failures.unwrap(failure);
-		return cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
+		return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+	}
+
+	private void tell(String name, StateChange change) {
+		this.seen.remember(name, change);
+		if (change.transition() != null) {
+			this.listener.onTransition(change.transition());
+		}
 	}
 
 }

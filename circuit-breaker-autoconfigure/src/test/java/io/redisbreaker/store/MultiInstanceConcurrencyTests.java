@@ -143,7 +143,9 @@ class MultiInstanceConcurrencyTests {
 			}
 		});
 		int expected = 2 * THREADS_PER_INSTANCE * perThread;
-		CircuitSnapshot snapshot = b.getSnapshot();
+		// Outcomes are sent without waiting: the last of a's may still be on its way.
+		CircuitSnapshot snapshot = Await.value(Duration.ofSeconds(10), b::getSnapshot,
+				(read) -> read.calls() >= expected, "every outcome to arrive");
 		assertThat(snapshot.calls()).isEqualTo(expected);
 		assertThat(snapshot.failedCalls()).isEqualTo(expected);
 		assertThat(snapshot.state()).isEqualTo(CircuitState.CLOSED);

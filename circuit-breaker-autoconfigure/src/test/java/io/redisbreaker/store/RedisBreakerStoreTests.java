@@ -79,7 +79,9 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 				CircuitBreakerConfigs.of(config().build()), this.transitions::add, "a")
 			.circuitBreaker("short-lived");
 		fail(breaker, 3);
-		// Open for 300 ms, then the 1 s TTL.
+		// Open for 300 ms, then the 1 s TTL (read once the outcomes, sent without waiting, have landed).
+		Await.until(DEADLINE, () -> "OPEN".equals(this.server.command("HGET", "cb:{short-lived}", "state")),
+				"the breaker to open");
 		assertThat((Long) this.server.command("PTTL", "cb:{short-lived}")).isBetween(1L, 1300L);
 		Await.until(DEADLINE,
 				() -> Long.valueOf(0).equals(this.server.command("EXISTS", "cb:{short-lived}")),
@@ -133,10 +135,12 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 		CircuitBreaker a = registry("a", config().build()).circuitBreaker("shared");
 		CircuitBreaker b = registry("b", config().build()).circuitBreaker("shared");
 		fail(a, 2);
+		// Outcomes are sent without waiting, each instance on its own connection.
+		Await.until(DEADLINE, () -> b.getSnapshot().consecutiveFailures() == 2, "a's failures to arrive");
 		fail(b, 1);
-		assertThat(a.getState()).isEqualTo(CircuitState.OPEN);
+		Await.until(DEADLINE, () -> a.getState() == CircuitState.OPEN, "b's failure to open the breaker");
 		assertThat(b.tryAcquirePermission()).isEmpty();
-		assertThat(this.transitions).singleElement().satisfies((t) -> assertThat(t.origin()).isEqualTo("b"));
+		assertThat(awaitTransitions(1)).singleElement().satisfies((t) -> assertThat(t.origin()).isEqualTo("b"));
 	}
 
 }

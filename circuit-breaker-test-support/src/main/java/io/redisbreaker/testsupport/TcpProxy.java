@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  *       retransmission would deliver them once the path heals. New connections are still
  *       accepted while blackholed (the kernel completes the handshake) but carry no data.
  *   <li>{@link #resetAll()} aborts every open connection with a TCP RST.
+ *   <li>{@link #delay(Duration)} holds every chunk of data for a while before forwarding it, in
+ *       both directions, like a slow or distant network path: a request and its reply each wait once.
  * </ul>
  *
  * <p>Uses two daemon threads per connection; meant for a handful of connections in tests.
@@ -43,6 +46,7 @@ public final class TcpProxy implements AutoCloseable {
 	private volatile Target target;
 	private boolean blackholed; // guarded by forwarding
 	private volatile boolean closed;
+	private volatile long delayNanos;
 
 	private TcpProxy(String targetHost, int targetPort) {
 		this.target = new Target(targetHost, targetPort);
@@ -55,6 +59,14 @@ public final class TcpProxy implements AutoCloseable {
 		Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + id + "-accept");
 		acceptor.setDaemon(true);
 		acceptor.start();
+	}
+
+	/**
+	 * Delays each forwarded chunk by {@code oneWay} in each direction (so a round trip takes twice
+	 * that); {@link Duration#ZERO} forwards at once again. Applies to open and new connections.
+	 */
+	public void delay(Duration oneWay) {
+		delayNanos = oneWay.toNanos();
 	}
 
 	/** Starts a proxy forwarding to {@code targetHost:targetPort}. */
@@ -260,6 +272,7 @@ public final class TcpProxy implements AutoCloseable {
 				int n;
 				while ((n = in.read(buffer)) >= 0) {
 					awaitForwarding(this);
+					holdFor(delayNanos);
 					if (closed) {
 						return;
 					}
@@ -289,6 +302,14 @@ public final class TcpProxy implements AutoCloseable {
 				closeQuietly(server, reset);
 			}
 			wakeWaiters();
+		}
+	}
+
+	private static void holdFor(long nanos) {
+		long deadline = System.nanoTime() + nanos;
+		long left;
+		while (nanos > 0 && (left = deadline - System.nanoTime()) > 0) {
+			java.util.concurrent.locks.LockSupport.parkNanos(left);
 		}
 	}
 

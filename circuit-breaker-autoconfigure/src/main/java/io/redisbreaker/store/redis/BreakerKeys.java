@@ -33,6 +33,12 @@ public record BreakerKeys(String prefix) {
 				bytes(state + ":permits") };
 	}
 
+	/** The command that deletes every key of a breaker, so it starts afresh (CLOSED, no counts). */
+	public String repairCommand(String name) {
+		String state = state(name);
+		return "redis-cli DEL '" + state + "' '" + state + ":window' '" + state + ":streak' '" + state + ":permits'";
+	}
+
 	/** The set that lists breaker names, so nothing ever needs KEYS or SCAN. */
 	public String index() {
 		return this.prefix + "index";

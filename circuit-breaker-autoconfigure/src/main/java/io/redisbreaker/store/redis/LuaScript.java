@@ -48,6 +48,19 @@ final class LuaScript {
 		return this.sha1;
 	}
 
+	/**
+	 * Loads the scripts into the server's script cache. Without it, the first run of each script after
+	 * a start answers NOSCRIPT and is sent again as EVAL, after commands sent behind it on the same
+	 * connection: an outcome would count after the read that follows it.
+	 */
+	static CompletionStage<Void> loadAll(RedisClusterAsyncCommands<byte[], byte[]> commands, LuaScript... scripts) {
+		CompletableFuture<?>[] loads = new CompletableFuture<?>[scripts.length];
+		for (int i = 0; i < scripts.length; i++) {
+			loads[i] = commands.scriptLoad(scripts[i].source).toCompletableFuture();
+		}
+		return CompletableFuture.allOf(loads);
+	}
+
 	CompletionStage<List<Object>> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys,
 			byte[]... args) {
 		CompletableFuture<List<Object>> evalSha = commands

@@ -56,6 +56,8 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	private final @Nullable RedisRetry retry;
 
+	private volatile @Nullable Object scriptsLoadedOn;
+
 	/**
 	 * @param commands supplies the asynchronous commands of a live connection; it may block (it is
 	 * called off the caller's thread) and is asked again once the connection it gave was closed
@@ -92,9 +94,24 @@ public final class RedisBreakerStore implements BreakerStore {
 	private <T> CompletionStage<T> run(boolean idempotent,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> operation) {
 		if (this.retry == null) {
-			return this.connection.get().thenCompose(operation);
+			return this.connection.get().thenCompose((commands) -> loaded(commands, operation));
 		}
-		return this.retry.executeAsync(() -> this.connection.get().thenCompose(operation), idempotent);
+		return this.retry.executeAsync(
+				() -> this.connection.get().thenCompose((commands) -> loaded(commands, operation)), idempotent);
+	}
+
+	/** Runs the operation, first loading the scripts on a connection not seen before (a start, a reset). */
+	private <T> CompletionStage<T> loaded(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> operation) {
+		if (this.scriptsLoadedOn == commands) {
+			return operation.apply(commands);
+		}
+		CompletionStage<Void> load = LuaScript.loadAll(commands, ACQUIRE, RECORD, OPERATE, RECONCILE, SNAPSHOT);
+		// Sent behind the loads on the same connection, so it runs after them; a failed load only means
+		// the scripts fall back to EVAL.
+		CompletionStage<T> result = operation.apply(commands);
+		load.thenRun(() -> this.scriptsLoadedOn = commands);
+		return result;
 	}
 
 	public BreakerKeys keys() {
@@ -120,7 +137,10 @@ public final class RedisBreakerStore implements BreakerStore {
 	public CompletionStage<StateChange> record(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome) {
 		String permitId = admission.permitId();
-		return run(false, (commands) -> RECORD.run(commands, this.keys.of(name), arg(admission.epoch()), arg(permitId != null ? permitId : ""),
+		// A trial outcome counts once whatever happens: the first run removes its permit, and a success
+		// without its permit, like a failure under a changed epoch, counts nothing. So it may be retried
+		// when it may have run; other outcomes only when they surely did not.
+		return run(permitId != null, (commands) -> RECORD.run(commands, this.keys.of(name), arg(admission.epoch()), arg(permitId != null ? permitId : ""),
 					arg(outcome.code()), arg(config.getFailureThreshold()), arg(config.getSuccessThreshold()),
 					arg(config.getSlidingWindow().toMillis()), arg(config.getWindowBucket().toMillis()),
 					arg(config.getFailureRateThreshold()), arg(config.getMinimumCalls()),

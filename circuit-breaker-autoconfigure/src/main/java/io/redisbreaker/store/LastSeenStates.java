@@ -1,0 +1,89 @@
+package io.redisbreaker.store;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.StateTransition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The shared state of each breaker as this instance last saw it: from its own operations' replies and
+ * from other instances' transitions. When Redis drops out, the local breaker starts from here instead
+ * of from CLOSED, so an outage cannot let traffic through a breaker that is open fleet-wide. Only a
+ * newer epoch replaces what was seen. Times are this JVM's monotonic clock, computed from the time
+ * Redis said was left, so instance wall clocks decide nothing.
+ */
+final class LastSeenStates {
+
+	/** How a local breaker starts: its state, its epoch, and for an open one the time it has left. */
+	record Start(CircuitState state, long epoch, @Nullable Duration openFor) {
+	}
+
+	private record Seen(CircuitState state, long epoch, long openUntilNanos) {
+	}
+
+	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+	void remember(String name, Admission admission) {
+		long openUntil = (admission.state() == CircuitState.OPEN && admission.retryAfter() != null)
+				? System.nanoTime() + admission.retryAfter().toNanos() : 0;
+		remember(name, admission.state(), admission.epoch(), openUntil);
+	}
+
+	void remember(String name, StateChange change) {
+		remember(name, change.state(), change.epoch(), 0);
+	}
+
+	void remember(StateTransition transition) {
+		remember(transition.circuitBreakerName(), transition.to(), transition.epoch(), 0);
+	}
+
+	private void remember(String name, CircuitState state, long epoch, long openUntilNanos) {
+		if (epoch < 0) {
+			return;
+		}
+		this.seen.compute(name, (key, before) -> {
+			if (before == null || epoch > before.epoch()) {
+				return new Seen(state, epoch, openUntilNanos);
+			}
+			if (epoch == before.epoch() && before.openUntilNanos() == 0 && openUntilNanos != 0) {
+				return new Seen(state, epoch, openUntilNanos);
+			}
+			return before;
+		});
+	}
+
+	/**
+	 * Where a local breaker starts during an outage that began at {@code outageStartNanos}, or
+	 * {@code null} to start fresh. A breaker last seen OPEN or HALF_OPEN admits no trial call of its own
+	 * until both its open time and a full open timeout counted from the start of the outage have passed:
+	 * the shared trial calls may still be running on other instances, and a short outage must not add
+	 * this instance's trials to theirs.
+	 */
+	@Nullable Start startFor(String name, CircuitBreakerConfig config, long outageStartNanos) {
+		Seen last = this.seen.get(name);
+		if (last == null) {
+			return null;
+		}
+		return switch (last.state()) {
+			case CLOSED -> new Start(CircuitState.CLOSED, last.epoch(), null);
+			case FORCED_OPEN, DISABLED -> new Start(last.state(), last.epoch(), null);
+			case OPEN, HALF_OPEN -> {
+				long now = System.nanoTime();
+				long until = Math.max(last.openUntilNanos(), outageStartNanos + config.getOpenTimeout().toNanos());
+				yield new Start(CircuitState.OPEN, last.epoch(), Duration.ofNanos(Math.max(0, until - now)));
+			}
+		};
+	}
+
+	/** The epoch last seen of every breaker, as of now. */
+	Map<String, Long> epochs() {
+		Map<String, Long> epochs = new java.util.HashMap<>();
+		this.seen.forEach((name, last) -> epochs.put(name, last.epoch()));
+		return epochs;
+	}
+
+}

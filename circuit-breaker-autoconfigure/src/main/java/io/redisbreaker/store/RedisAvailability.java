@@ -1,0 +1,185 @@
+package io.redisbreaker.store;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.redisbreaker.core.Failures;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Whether Redis is in the breakers' decision path. Redis leaves it when an operation fails for a
+ * reason that concerns the server or the connection (not one breaker's bad key), when it does not
+ * answer within the timeout, or when it answers slower than the slow threshold several times in a
+ * row; a background probe puts it back once a PING is answered fast enough. Each outage is logged
+ * once when it starts (with its cause) and once when it ends; attempts in between are debug output.
+ */
+final class RedisAvailability implements AutoCloseable {
+
+	/** Consecutive slow answers that take Redis out of the decision path. */
+	static final int SLOW_ANSWERS_TO_LEAVE = 3;
+
+	private static final Log logger = LogFactory.getLog(RedisAvailability.class);
+
+	private final Duration timeout;
+
+	private final Duration slowThreshold;
+
+	private final Duration probeInterval;
+
+	private final String policy;
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "circuit-breaker-redis-probe");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final AtomicInteger slowInARow = new AtomicInteger();
+
+	private volatile boolean available = true;
+
+	private volatile long outageStartNanos;
+
+	private @Nullable Supplier<? extends CompletionStage<?>> ping;
+
+	private @Nullable Runnable onOutage;
+
+	private @Nullable Runnable onRecovery;
+
+	RedisAvailability(Duration timeout, Duration slowThreshold, Duration probeInterval, String policy) {
+		this.timeout = timeout;
+		this.slowThreshold = slowThreshold;
+		this.probeInterval = probeInterval;
+		this.policy = policy;
+	}
+
+	/**
+	 * @param ping asks Redis for a PING
+	 * @param onOutage runs once when an outage starts, before anyone sees Redis as unavailable
+	 * @param onRecovery runs once when Redis answers again, before anyone sees it as available
+	 */
+	void start(Supplier<? extends CompletionStage<?>> ping, Runnable onOutage, Runnable onRecovery) {
+		this.ping = ping;
+		this.onOutage = onOutage;
+		this.onRecovery = onRecovery;
+	}
+
+	boolean isAvailable() {
+		return this.available;
+	}
+
+	/** When the current (or last) outage started, on the monotonic clock. */
+	long outageStartNanos() {
+		return this.outageStartNanos;
+	}
+
+	Duration timeout() {
+		return this.timeout;
+	}
+
+	/** Redis answered an operation after {@code elapsedNanos}. */
+	void answered(long elapsedNanos) {
+		if (elapsedNanos <= this.slowThreshold.toNanos()) {
+			this.slowInARow.set(0);
+			return;
+		}
+		int slow = this.slowInARow.incrementAndGet();
+		if (slow >= SLOW_ANSWERS_TO_LEAVE) {
+			this.slowInARow.set(0);
+			failed(new TimeoutException(slow + " answers in a row slower than the slow threshold of "
+					+ this.slowThreshold.toMillis() + " ms (the last took " + Duration.ofNanos(elapsedNanos).toMillis()
+					+ " ms)"));
+		}
+	}
+
+	/** An operation failed because of Redis or the connection: Redis leaves the decision path. */
+	void failed(Throwable failure) {
+		synchronized (this) {
+			if (!this.available) {
+				return;
+			}
+			this.outageStartNanos = System.nanoTime();
+			if (this.onOutage != null) {
+				this.onOutage.run();
+			}
+			this.available = false;
+		}
+		logger.warn("Redis is unavailable for circuit breakers (" + describe(failure) + "); policy '" + this.policy
+				+ "' decides until Redis answers again");
+		scheduleProbe();
+	}
+
+	private void scheduleProbe() {
+		try {
+			this.scheduler.schedule(this::probe, this.probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed: the application is shutting down.
+		}
+	}
+
+	private void probe() {
+		long started = System.nanoTime();
+		try {
+			if (this.ping == null) {
+				throw new IllegalStateException("not started");
+			}
+			this.ping.get().toCompletableFuture().get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			logger.debug("Redis still unavailable for circuit breakers: " + describe(ex));
+			scheduleProbe();
+			return;
+		}
+		long elapsed = System.nanoTime() - started;
+		if (elapsed > this.slowThreshold.toNanos()) {
+			logger.debug("Redis still too slow for circuit breakers: PING took " + Duration.ofNanos(elapsed).toMillis()
+					+ " ms");
+			scheduleProbe();
+			return;
+		}
+		if (this.onRecovery != null) {
+			this.onRecovery.run();
+		}
+		this.slowInARow.set(0);
+		this.available = true;
+		logger.info("Redis answers again; circuit breakers use the shared state");
+	}
+
+	static String describe(@Nullable Throwable failure) {
+		if (failure == null) {
+			return "unknown";
+		}
+		Throwable cause = Failures.unwrap(failure);
+		// The most specific cause names what actually went wrong (connection refused, not "unable to connect").
+		Throwable root = cause;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String text = cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
+		if (root != cause) {
+			text += ", caused by " + root.getClass().getSimpleName()
+					+ ((root.getMessage() != null) ? ": " + root.getMessage() : "");
+		}
+		return text;
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+}

@@ -289,6 +289,25 @@ class CircuitProtectedAspectTests {
 	}
 
 	@Test
+	void classLevelAnnotationDoesNotProtectItsOwnPublicFallback() {
+		this.runner.withBean(CatalogService.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			CatalogService service = context.getBean(CatalogService.class);
+
+			assertThat(service.item("a", true)).isEqualTo("fallback:a:IllegalStateException");
+			assertThat(service.item("a", true)).isEqualTo("fallback:a:IllegalStateException");
+			assertThat(redisState(this.server, CatalogService.BREAKER)).isEqualTo("OPEN");
+			// The open breaker goes to the fallback ...
+			assertThat(service.item("a", false)).isEqualTo("fallback:a:CircuitBreakerOpenException");
+			// ... and the fallback itself, public in the annotated class, is not behind that breaker.
+			assertThat(service.fallback("b", new IllegalStateException("direct")))
+				.isEqualTo("fallback:b:IllegalStateException");
+			// A public method that only shares the fallback's name (no trailing exception) is protected as usual.
+			assertThat(service.fallback("c")).isEqualTo("fallback:c:CircuitBreakerOpenException");
+		});
+	}
+
+	@Test
 	void configurationAttributeAppliesTheNamedInstanceSettingsToComputedNames() {
 		this.runner.run((context) -> {
 			OrderService service = context.getBean(OrderService.class);
@@ -533,6 +552,32 @@ class CircuitProtectedAspectTests {
 		String internal() {
 			this.calls.incrementAndGet();
 			return "internal";
+		}
+
+	}
+
+	@CircuitProtected(name = CatalogService.BREAKER, fallbackMethod = "fallback")
+	static class CatalogService {
+
+		static final String BREAKER = "aspect/catalog";
+
+		public String item(String id, boolean fail) {
+			if (fail) {
+				throw new IllegalStateException("catalog down");
+			}
+			return "item:" + id;
+		}
+
+		public String fallback(String id, boolean fail, Exception ex) {
+			return fallback(id, ex);
+		}
+
+		public String fallback(String id, Exception ex) {
+			return "fallback:" + id + ":" + ex.getClass().getSimpleName();
+		}
+
+		public String fallback(String id) {
+			return "not a fallback:" + id;
 		}
 
 	}

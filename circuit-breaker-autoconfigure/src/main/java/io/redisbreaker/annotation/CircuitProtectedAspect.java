@@ -3,6 +3,7 @@ package io.redisbreaker.annotation;
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
@@ -16,6 +17,7 @@ import org.aspectj.lang.reflect.MethodSignature;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.Ordered;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Runs {@link CircuitProtected} methods through their breaker. The breaker is asked before the call
@@ -30,7 +32,7 @@ public final class CircuitProtectedAspect implements Ordered {
 	 */
 	public static final int DEFAULT_ORDER = Ordered.LOWEST_PRECEDENCE - 4;
 
-	private final CircuitBreakerRegistry registry;
+	private final Supplier<CircuitBreakerRegistry> registry;
 
 	private final ProtectedMethods methods;
 
@@ -40,7 +42,21 @@ public final class CircuitProtectedAspect implements Ordered {
 
 	public CircuitProtectedAspect(CircuitBreakerRegistry registry, ProtectedMethods methods,
 			CircuitNameResolver names, int order) {
-		this.registry = registry;
+		this(() -> registry, methods, names, order);
+	}
+
+	/**
+	 * Creates an aspect that looks the registry up on first use. Spring creates an {@code Ordered} aspect
+	 * while it sorts advisors, before most other beans; a registry created then would report invalid
+	 * breaker settings as an "Advisor sorting failed" error instead of the registry's own.
+	 * @param registry supplies the registry, asked once
+	 * @param methods the protected methods
+	 * @param names resolves computed names
+	 * @param order the aspect's order
+	 */
+	public CircuitProtectedAspect(Supplier<CircuitBreakerRegistry> registry, ProtectedMethods methods,
+			CircuitNameResolver names, int order) {
+		this.registry = SingletonSupplier.of(registry);
 		this.methods = methods;
 		this.names = names;
 		this.order = order;
@@ -71,8 +87,8 @@ public final class CircuitProtectedAspect implements Ordered {
 	private CircuitBreaker breaker(ProtectedMethod method, Object target, Object[] args) {
 		String name = this.names.resolve(method.method(), target, args, method.annotation().name());
 		String configuration = method.annotation().configuration();
-		return configuration.isEmpty() ? this.registry.circuitBreaker(name)
-				: this.registry.circuitBreaker(name, configuration);
+		return configuration.isEmpty() ? this.registry.get().circuitBreaker(name)
+				: this.registry.get().circuitBreaker(name, configuration);
 	}
 
 	private @Nullable Object synchronous(ProceedingJoinPoint call, CircuitBreaker breaker, ProtectedMethod method,

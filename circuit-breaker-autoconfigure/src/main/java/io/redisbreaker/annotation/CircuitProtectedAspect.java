@@ -3,6 +3,7 @@ package io.redisbreaker.annotation;
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.redisbreaker.core.CallPermit;
@@ -40,6 +41,10 @@ public final class CircuitProtectedAspect implements Ordered {
 
 	private final int order;
 
+	private final AtomicLong unprotectedCalls = new AtomicLong();
+
+	private final UnprotectedCallWarnings warnings = new UnprotectedCallWarnings();
+
 	public CircuitProtectedAspect(CircuitBreakerRegistry registry, ProtectedMethods methods,
 			CircuitNameResolver names, int order) {
 		this(() -> registry, methods, names, order);
@@ -76,7 +81,14 @@ public final class CircuitProtectedAspect implements Ordered {
 			return call.proceed();
 		}
 		Object[] args = call.getArgs();
-		CircuitBreaker breaker = breaker(protectedMethod, target, args);
+		CircuitBreaker breaker;
+		try {
+			breaker = breaker(protectedMethod, target, args);
+		}
+		catch (RuntimeException ex) {
+			// A protected call never fails because of its breaker's name.
+			return unprotected(call, protectedMethod, target, args, ex);
+		}
 		return switch (protectedMethod.kind()) {
 			case SYNCHRONOUS -> synchronous(call, breaker, protectedMethod, target, args);
 			case COMPLETION_STAGE -> completionStage(call, breaker, protectedMethod, target, args);
@@ -112,10 +124,45 @@ public final class CircuitProtectedAspect implements Ordered {
 		return result;
 	}
 
+	/**
+	 * How many calls of {@code @CircuitProtected} methods ran without a breaker because their name could
+	 * not be computed, since this aspect was created.
+	 * @return the count
+	 */
+	public long getUnprotectedCalls() {
+		return this.unprotectedCalls.get();
+	}
+
+	/**
+	 * Runs a call whose breaker name could not be computed as if it were not annotated, except that its
+	 * fallback still takes its failures: the name is the protection's problem, not the caller's.
+	 */
+	private @Nullable Object unprotected(ProceedingJoinPoint call, ProtectedMethod method, Object target,
+			Object[] args, RuntimeException cause) throws Throwable {
+		this.unprotectedCalls.incrementAndGet();
+		this.warnings.unprotected(method, cause);
+		return switch (method.kind()) {
+			case SYNCHRONOUS -> {
+				try {
+					yield call.proceed();
+				}
+				catch (Throwable ex) {
+					yield fallback(method, target, args, ex);
+				}
+			}
+			case COMPLETION_STAGE -> withFallback(proceedAsync(call), method, target, args);
+			case MONO, FLUX -> ReactorCalls.unprotected(call, method, target, args);
+		};
+	}
+
 	/** See {@link CircuitBreaker#executeCompletionStage}; the fallback applies to the stage's failure. */
 	private Object completionStage(ProceedingJoinPoint call, CircuitBreaker breaker, ProtectedMethod method,
 			Object target, Object[] args) {
-		CompletionStage<Object> stage = breaker.executeCompletionStage(() -> proceedAsync(call));
+		return withFallback(breaker.executeCompletionStage(() -> proceedAsync(call)), method, target, args);
+	}
+
+	private Object withFallback(CompletionStage<Object> stage, ProtectedMethod method, Object target,
+			Object[] args) {
 		if (method.fallback() == null) {
 			return stage;
 		}

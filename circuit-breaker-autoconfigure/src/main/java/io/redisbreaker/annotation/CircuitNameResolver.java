@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import io.redisbreaker.core.BreakerNames;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -39,6 +40,11 @@ import org.springframework.util.ClassUtils;
  * {@code targetClass}, and beans as {@code @name} when a {@link BeanFactory} is given.
  * A bean reference alone ({@code "@names.of(#a0)"}) does not start with {@code #}, so it
  * needs the template form: {@code "#{@names.of(#a0)}"}.
+ *
+ * <p>A computed name comes from arguments nobody checked, so it is made valid with
+ * {@link BreakerNames#encode(String)} rather than rejected: {@code "up bit"} becomes
+ * {@code "up%20bit"}, letters of any script stay readable, and an over-long name is
+ * shortened to a prefix and a hash. A literal is used as is; it is checked at startup.
  */
 public final class CircuitNameResolver {
 
@@ -90,7 +96,8 @@ public final class CircuitNameResolver {
 	 * @param target the object the method was called on
 	 * @param args the call's arguments
 	 * @param nameAttribute the {@code name} attribute
-	 * @return the circuit name, never blank
+	 * @return a valid circuit name: the literal, or the computed name made valid with
+	 * {@link BreakerNames#encode(String)}
 	 * @throws IllegalArgumentException when the expression is invalid, fails, or yields a
 	 * null or blank name
 	 */
@@ -118,7 +125,7 @@ public final class CircuitNameResolver {
 					+ " evaluated to " + ((name == null) ? "null" : "a blank name") + " with " + args.length
 					+ " argument(s); expected a non-blank circuit name");
 		}
-		return name;
+		return BreakerNames.encode(name);
 	}
 
 	/** The parsed, checked and cached expression; package-private so tests can see the cache at work. */

@@ -8,8 +8,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Protects a method (or every public method of a class) with the shared circuit breaker of
- * {@link #name()}. When the breaker does not permit the call, the caller gets a
+ * Protects a method (or every public method of a class, except the fallbacks of the class's protected
+ * methods) with the shared circuit breaker of {@link #name()}. When the breaker does not permit the call, the caller gets a
  * {@link io.redisbreaker.core.CircuitBreakerOpenException} unless the fallback method handles it.
  * <p>
  * Works for plain return types, {@code CompletionStage}, and Reactor {@code Mono}/{@code Flux}. Spring
@@ -25,6 +25,12 @@ public @interface CircuitProtected {
 	 * The breaker name: a literal ({@code "upbit/kr/ticker"}), a SpEL expression starting with
 	 * {@code #} ({@code "#exchange + '/' + #region + '/ticker'"}) or a template
 	 * ({@code "#{#exchange}/#{#region}/ticker"}) over the method's arguments.
+	 * <p>
+	 * A literal must be a valid name ({@link io.redisbreaker.core.BreakerNames}); startup fails otherwise.
+	 * A computed name is made valid with {@link io.redisbreaker.core.BreakerNames#encode(String)}
+	 * ({@code "up bit"} becomes {@code "up%20bit"}); when it cannot be computed at all (the expression
+	 * throws, or yields null or a blank string) the call runs without a breaker, its fallback still
+	 * applying, and a warning is logged at most once a minute per method.
 	 */
 	String name();
 

@@ -3,6 +3,8 @@ package io.redisbreaker.annotation;
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
@@ -16,6 +18,7 @@ import org.aspectj.lang.reflect.MethodSignature;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.Ordered;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Runs {@link CircuitProtected} methods through their breaker. The breaker is asked before the call
@@ -30,7 +33,7 @@ public final class CircuitProtectedAspect implements Ordered {
 	 */
 	public static final int DEFAULT_ORDER = Ordered.LOWEST_PRECEDENCE - 4;
 
-	private final CircuitBreakerRegistry registry;
+	private final Supplier<CircuitBreakerRegistry> registry;
 
 	private final ProtectedMethods methods;
 
@@ -38,9 +41,27 @@ public final class CircuitProtectedAspect implements Ordered {
 
 	private final int order;
 
+	private final AtomicLong unprotectedCalls = new AtomicLong();
+
+	private final UnprotectedCallWarnings warnings = new UnprotectedCallWarnings();
+
 	public CircuitProtectedAspect(CircuitBreakerRegistry registry, ProtectedMethods methods,
 			CircuitNameResolver names, int order) {
-		this.registry = registry;
+		this(() -> registry, methods, names, order);
+	}
+
+	/**
+	 * Creates an aspect that looks the registry up on first use. Spring creates an {@code Ordered} aspect
+	 * while it sorts advisors, before most other beans; a registry created then would report invalid
+	 * breaker settings as an "Advisor sorting failed" error instead of the registry's own.
+	 * @param registry supplies the registry, asked once
+	 * @param methods the protected methods
+	 * @param names resolves computed names
+	 * @param order the aspect's order
+	 */
+	public CircuitProtectedAspect(Supplier<CircuitBreakerRegistry> registry, ProtectedMethods methods,
+			CircuitNameResolver names, int order) {
+		this.registry = SingletonSupplier.of(registry);
 		this.methods = methods;
 		this.names = names;
 		this.order = order;
@@ -60,7 +81,14 @@ public final class CircuitProtectedAspect implements Ordered {
 			return call.proceed();
 		}
 		Object[] args = call.getArgs();
-		CircuitBreaker breaker = breaker(protectedMethod, target, args);
+		CircuitBreaker breaker;
+		try {
+			breaker = breaker(protectedMethod, target, args);
+		}
+		catch (RuntimeException ex) {
+			// A protected call never fails because of its breaker's name.
+			return unprotected(call, protectedMethod, target, args, ex);
+		}
 		return switch (protectedMethod.kind()) {
 			case SYNCHRONOUS -> synchronous(call, breaker, protectedMethod, target, args);
 			case COMPLETION_STAGE -> completionStage(call, breaker, protectedMethod, target, args);
@@ -71,8 +99,8 @@ public final class CircuitProtectedAspect implements Ordered {
 	private CircuitBreaker breaker(ProtectedMethod method, Object target, Object[] args) {
 		String name = this.names.resolve(method.method(), target, args, method.annotation().name());
 		String configuration = method.annotation().configuration();
-		return configuration.isEmpty() ? this.registry.circuitBreaker(name)
-				: this.registry.circuitBreaker(name, configuration);
+		return configuration.isEmpty() ? this.registry.get().circuitBreaker(name)
+				: this.registry.get().circuitBreaker(name, configuration);
 	}
 
 	private @Nullable Object synchronous(ProceedingJoinPoint call, CircuitBreaker breaker, ProtectedMethod method,
@@ -96,10 +124,45 @@ public final class CircuitProtectedAspect implements Ordered {
 		return result;
 	}
 
+	/**
+	 * How many calls of {@code @CircuitProtected} methods ran without a breaker because their name could
+	 * not be computed, since this aspect was created.
+	 * @return the count
+	 */
+	public long getUnprotectedCalls() {
+		return this.unprotectedCalls.get();
+	}
+
+	/**
+	 * Runs a call whose breaker name could not be computed as if it were not annotated, except that its
+	 * fallback still takes its failures: the name is the protection's problem, not the caller's.
+	 */
+	private @Nullable Object unprotected(ProceedingJoinPoint call, ProtectedMethod method, Object target,
+			Object[] args, RuntimeException cause) throws Throwable {
+		this.unprotectedCalls.incrementAndGet();
+		this.warnings.unprotected(method, cause);
+		return switch (method.kind()) {
+			case SYNCHRONOUS -> {
+				try {
+					yield call.proceed();
+				}
+				catch (Throwable ex) {
+					yield fallback(method, target, args, ex);
+				}
+			}
+			case COMPLETION_STAGE -> withFallback(proceedAsync(call), method, target, args);
+			case MONO, FLUX -> ReactorCalls.unprotected(call, method, target, args);
+		};
+	}
+
 	/** See {@link CircuitBreaker#executeCompletionStage}; the fallback applies to the stage's failure. */
 	private Object completionStage(ProceedingJoinPoint call, CircuitBreaker breaker, ProtectedMethod method,
 			Object target, Object[] args) {
-		CompletionStage<Object> stage = breaker.executeCompletionStage(() -> proceedAsync(call));
+		return withFallback(breaker.executeCompletionStage(() -> proceedAsync(call)), method, target, args);
+	}
+
+	private Object withFallback(CompletionStage<Object> stage, ProtectedMethod method, Object target,
+			Object[] args) {
 		if (method.fallback() == null) {
 			return stage;
 		}

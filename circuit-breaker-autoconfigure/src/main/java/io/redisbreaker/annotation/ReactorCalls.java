@@ -53,6 +53,23 @@ final class ReactorCalls {
 	}
 
 	/**
+	 * Runs a call without a breaker (its name could not be computed); its fallback still applies to its
+	 * errors, and a method that throws still counts as a publisher of that error.
+	 */
+	static Publisher<?> unprotected(ProceedingJoinPoint call, ProtectedMethod method, Object target,
+			@Nullable Object[] args) {
+		boolean mono = method.kind() == ProtectedMethod.Kind.MONO;
+		Object publisher;
+		try {
+			publisher = call.proceed();
+		}
+		catch (Throwable ex) {
+			publisher = mono ? Mono.error(ex) : Flux.error(ex);
+		}
+		return withFallback((Publisher<?>) Objects.requireNonNull(publisher, "publisher"), method, target, args);
+	}
+
+	/**
 	 * Permission, without blocking; a subscriber that cancels while it is pending gives the permit back
 	 * once it arrives, so no trial permit is held for nobody.
 	 */

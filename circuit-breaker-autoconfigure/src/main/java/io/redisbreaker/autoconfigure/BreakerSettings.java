@@ -3,6 +3,8 @@ package io.redisbreaker.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.redisbreaker.core.CircuitBreakerConfig;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +14,10 @@ import org.jspecify.annotations.Nullable;
  * {@code circuitbreaker.defaults}, the defaults from {@link CircuitBreakerConfig}'s constants.
  */
 public class BreakerSettings {
+
+	private static final Pattern QUOTED_SETTING = Pattern.compile("'([a-z-]+)'");
+
+	private static final Duration ONE_MILLISECOND = Duration.ofMillis(1);
 
 	/** Consecutive failures within the sliding window that open the breaker. Default 5. */
 	private @Nullable Integer failureThreshold;
@@ -66,6 +72,99 @@ public class BreakerSettings {
 
 	/** Exceptions that count neither as failure nor as success. */
 	private @Nullable List<Class<? extends Throwable>> ignoreExceptions;
+
+	/**
+	 * Checks these settings and builds the breaker configuration they describe.
+	 * @param path the property path of this entry, such as {@code circuitbreaker.instances[payments]}
+	 * @param parentPath the path unset values are inherited from, or {@code null} for the defaults entry
+	 * @param base the inherited configuration
+	 * @return the configuration
+	 * @throws InvalidCircuitBreakerPropertyException naming the first property whose value cannot work
+	 */
+	CircuitBreakerConfig build(String path, @Nullable String parentPath,
+			CircuitBreakerConfig base) {
+		atLeastOne(path, "failure-threshold", this.failureThreshold);
+		atLeastOne(path, "success-threshold", this.successThreshold);
+		atLeastOne(path, "half-open-max-calls", this.halfOpenMaxCalls);
+		atLeastOne(path, "minimum-calls", this.minimumCalls);
+		atLeast(path, "open-timeout", this.openTimeout, ONE_MILLISECOND);
+		atLeast(path, "half-open-permit-lease", this.halfOpenPermitLease, ONE_MILLISECOND);
+		atLeast(path, "sliding-window", this.slidingWindow, Duration.ofSeconds(1));
+		atLeast(path, "slow-call-duration-threshold", this.slowCallDurationThreshold, ONE_MILLISECOND);
+		percent(path, "failure-rate-threshold", this.failureRateThreshold);
+		percent(path, "slow-call-rate-threshold", this.slowCallRateThreshold);
+		if (this.openTimeoutMultiplier != null
+				&& (!(this.openTimeoutMultiplier >= 1.0) || Double.isInfinite(this.openTimeoutMultiplier))) {
+			throw invalid(path, "open-timeout-multiplier", this.openTimeoutMultiplier, "a finite number of at least 1.0");
+		}
+		// Rules between two settings blame the one this entry sets, naming where the other comes from.
+		int successThreshold = (this.successThreshold != null) ? this.successThreshold : base.getSuccessThreshold();
+		int halfOpenMaxCalls = (this.halfOpenMaxCalls != null) ? this.halfOpenMaxCalls : base.getHalfOpenMaxCalls();
+		if (halfOpenMaxCalls < successThreshold) {
+			throw (this.halfOpenMaxCalls != null)
+					? invalid(path, "half-open-max-calls", halfOpenMaxCalls, "at least " + source(path, parentPath,
+							"success-threshold", this.successThreshold, successThreshold)
+							+ ", or a half-open breaker could never close")
+					: invalid(path, "success-threshold", successThreshold, "at most " + source(path, parentPath,
+							"half-open-max-calls", null, halfOpenMaxCalls) + ", or a half-open breaker could never close");
+		}
+		Duration openTimeout = (this.openTimeout != null) ? this.openTimeout : base.getOpenTimeout();
+		Duration maxOpenTimeout = (this.maxOpenTimeout != null) ? this.maxOpenTimeout : base.getMaxOpenTimeout();
+		if (maxOpenTimeout.compareTo(openTimeout) < 0) {
+			throw (this.maxOpenTimeout != null)
+					? invalid(path, "max-open-timeout", maxOpenTimeout,
+							"at least " + source(path, parentPath, "open-timeout", this.openTimeout, openTimeout))
+					: invalid(path, "open-timeout", openTimeout,
+							"at most " + source(path, parentPath, "max-open-timeout", null, maxOpenTimeout));
+		}
+		try {
+			return applyTo(base.toBuilder()).build();
+		}
+		catch (IllegalArgumentException ex) {
+			// The checks above mirror the builder's; this only catches a rule added there but not here.
+			Matcher setting = QUOTED_SETTING.matcher(String.valueOf(ex.getMessage()));
+			String property = setting.find() ? path + "." + setting.group(1) : path;
+			InvalidCircuitBreakerPropertyException invalid = new InvalidCircuitBreakerPropertyException(property,
+					"as configured", "a value the breaker accepts (" + ex.getMessage() + ")");
+			invalid.initCause(ex);
+			throw invalid;
+		}
+	}
+
+	/**
+	 * The property an effective value comes from, with the value: this entry's own when it sets it, else
+	 * the parent's.
+	 */
+	static String source(String path, @Nullable String parentPath, String setting,
+			@Nullable Object own, Object effective) {
+		String from = (own != null || parentPath == null) ? path : parentPath;
+		return from + "." + setting + " (" + InvalidCircuitBreakerPropertyException.format(effective) + ")";
+	}
+
+	private static void atLeastOne(String path, String setting, @Nullable Integer value) {
+		if (value != null && value < 1) {
+			throw invalid(path, setting, value, "at least 1");
+		}
+	}
+
+	private static void atLeast(String path, String setting, @Nullable Duration value,
+			Duration minimum) {
+		if (value != null && value.compareTo(minimum) < 0) {
+			throw invalid(path, setting, value, "at least " + InvalidCircuitBreakerPropertyException.format(minimum));
+		}
+	}
+
+	private static void percent(String path, String setting, @Nullable Float value) {
+		if (value != null && !(value > 0 && value <= 100)) {
+			throw invalid(path, setting, value, "a percentage above 0 and at most 100");
+		}
+	}
+
+	private static InvalidCircuitBreakerPropertyException invalid(String path, String setting, Object value,
+			String expected) {
+		return new InvalidCircuitBreakerPropertyException(path + "." + setting,
+				InvalidCircuitBreakerPropertyException.format(value), expected);
+	}
 
 	CircuitBreakerConfig.Builder applyTo(CircuitBreakerConfig.Builder builder) {
 		set(this.failureThreshold, builder::failureThreshold);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import io.redisbreaker.annotation.CircuitProtectedAspect;
 import io.redisbreaker.core.BreakerNames;
@@ -28,13 +29,19 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 @ConfigurationProperties("circuitbreaker")
 public class CircuitBreakerProperties {
 
+	private static final String DEFAULTS_PATH = "circuitbreaker.defaults";
+
 	/** Whether the circuit breakers are auto-configured. */
 	private boolean enabled = true;
 
 	/** Prefix of every Redis key and channel the breakers use. */
 	private String keyPrefix = BreakerKeys.DEFAULT_PREFIX;
 
-	/** Lifetime of a breaker's Redis keys after its last write; forced states never expire. */
+	/**
+	 * Lifetime of a breaker's Redis keys after its last write; forced states never expire. Must be at
+	 * least every breaker's sliding-window, half-open-permit-lease and longest open time (max-open-timeout
+	 * when open-timeout-multiplier is above 1, else open-timeout).
+	 */
 	private Duration keyTtl = RedisBreakerStore.DEFAULT_KEY_TTL;
 
 	/** What breakers do while Redis is unreachable or too slow: local, allow or deny. */
@@ -68,33 +75,87 @@ public class CircuitBreakerProperties {
 	/** Per breaker name (or shared configuration name): settings that differ from the defaults. */
 	private Map<String, BreakerSettings> instances = new LinkedHashMap<>();
 
-	/** Builds the settings of every breaker, naming the offending property when a value is invalid. */
+	/**
+	 * Builds the settings of every breaker and checks them, together with {@link #getKeyTtl() key-ttl}.
+	 * @return the settings
+	 * @throws InvalidCircuitBreakerPropertyException naming the property, its value and what was expected
+	 */
 	public CircuitBreakerConfigs toConfigs() {
-		CircuitBreakerConfig defaultConfig = build("circuitbreaker.defaults", CircuitBreakerConfig.ofDefaults(),
-				this.defaults);
+		CircuitBreakerConfig defaultConfig = this.defaults.build(DEFAULTS_PATH, null, CircuitBreakerConfig.ofDefaults());
 		Map<String, CircuitBreakerConfig> named = new LinkedHashMap<>();
 		this.instances.forEach((name, settings) -> {
-			String path = "circuitbreaker.instances[" + name + "]";
+			String path = instancePath(name);
 			try {
 				BreakerNames.validate(name);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("Invalid " + path + ": " + ex.getMessage(), ex);
+				InvalidCircuitBreakerPropertyException invalid = new InvalidCircuitBreakerPropertyException(path, name,
+						"a valid breaker name (" + ex.getMessage() + ")",
+						"Rename the entry " + path + " to a valid breaker name: " + BreakerNames.RULES + ".");
+				invalid.initCause(ex);
+				throw invalid;
 			}
-			named.put(name, build(path, defaultConfig, settings));
+			named.put(name, settings.build(path, DEFAULTS_PATH, defaultConfig));
 		});
+		checkKeyTtl(defaultConfig, named);
 		return new CircuitBreakerConfigs(defaultConfig, named);
 	}
 
-	private static CircuitBreakerConfig build(String path, CircuitBreakerConfig base, BreakerSettings settings) {
-		try {
-			return settings.applyTo(base.toBuilder()).build();
+	/**
+	 * A breaker's keys must outlive everything they track: a shorter key-ttl would let Redis drop a
+	 * window's counts, a held trial permit or an open state while it still matters. The longest
+	 * requirement is reported, so that one change fixes every breaker.
+	 */
+	private void checkKeyTtl(CircuitBreakerConfig defaultConfig, Map<String, CircuitBreakerConfig> named) {
+		Requirement longest = longest(null, DEFAULTS_PATH, this.defaults, null, defaultConfig);
+		for (Map.Entry<String, CircuitBreakerConfig> entry : named.entrySet()) {
+			longest = longest(longest, instancePath(entry.getKey()), this.instances.get(entry.getKey()),
+					this.defaults, entry.getValue());
 		}
-		catch (IllegalArgumentException ex) {
-			// The builder quotes setting names ('failure-threshold'); say which property they are.
-			String message = ex.getMessage().replaceAll("'([a-z-]+)'", "'" + path + ".$1'");
-			throw new IllegalStateException("Invalid circuit breaker settings: " + message, ex);
+		if (this.keyTtl.compareTo(longest.duration()) < 0) {
+			String keyTtl = InvalidCircuitBreakerPropertyException.format(this.keyTtl);
+			throw new InvalidCircuitBreakerPropertyException("circuitbreaker.key-ttl", keyTtl,
+					"at least " + longest.property() + " ("
+							+ InvalidCircuitBreakerPropertyException.format(longest.duration()) + ")",
+					"Set circuitbreaker.key-ttl to at least "
+							+ InvalidCircuitBreakerPropertyException.format(longest.duration()) + ", or lower "
+							+ longest.property() + ": a breaker's Redis keys must outlive its sliding-window, its "
+							+ "half-open-permit-lease and its longest open time.");
 		}
+	}
+
+	private static Requirement longest(@Nullable Requirement longest, String path, BreakerSettings settings,
+			@Nullable BreakerSettings parent, CircuitBreakerConfig config) {
+		boolean growing = config.getOpenTimeoutMultiplier() > 1.0;
+		Requirement[] requirements = {
+				requirement(path, settings, parent, "sliding-window", BreakerSettings::getSlidingWindow,
+						config.getSlidingWindow()),
+				requirement(path, settings, parent, "half-open-permit-lease", BreakerSettings::getHalfOpenPermitLease,
+						config.getHalfOpenPermitLease()),
+				growing ? requirement(path, settings, parent, "max-open-timeout", BreakerSettings::getMaxOpenTimeout,
+						config.getMaxOpenTimeout())
+						: requirement(path, settings, parent, "open-timeout", BreakerSettings::getOpenTimeout,
+								config.getOpenTimeout()) };
+		for (Requirement requirement : requirements) {
+			if (longest == null || requirement.duration().compareTo(longest.duration()) > 0) {
+				longest = requirement;
+			}
+		}
+		return longest;
+	}
+
+	/** Names the entry that sets the value: this one, else the defaults it inherits from. */
+	private static Requirement requirement(String path, BreakerSettings settings, @Nullable BreakerSettings parent,
+			String setting, Function<BreakerSettings, @Nullable Duration> getter, Duration effective) {
+		String from = (getter.apply(settings) != null || parent == null) ? path : DEFAULTS_PATH;
+		return new Requirement(from + "." + setting, effective);
+	}
+
+	private static String instancePath(String name) {
+		return "circuitbreaker.instances[" + name + "]";
+	}
+
+	private record Requirement(String property, Duration duration) {
 	}
 
 	/** The configured instance id, or a random one (fixed for the life of this object). */

@@ -8,6 +8,7 @@ import io.redisbreaker.core.CircuitBreakerRegistry;
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -36,9 +37,10 @@ public final class CircuitProtectedAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CircuitProtectedAspect circuitProtectedAspect(CircuitBreakerRegistry registry, ProtectedMethods methods,
-			CircuitNameResolver names, CircuitBreakerProperties properties) {
-		return new CircuitProtectedAspect(registry, methods, names, properties.getAspectOrder());
+	CircuitProtectedAspect circuitProtectedAspect(ObjectProvider<CircuitBreakerRegistry> registry,
+			ProtectedMethods methods, CircuitNameResolver names, CircuitBreakerProperties properties) {
+		// Lazily: the aspect is created while advisors are sorted, and the registry checks the settings.
+		return new CircuitProtectedAspect(registry::getObject, methods, names, properties.getAspectOrder());
 	}
 
 	@Bean

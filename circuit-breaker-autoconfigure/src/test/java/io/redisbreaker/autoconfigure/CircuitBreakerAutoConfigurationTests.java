@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.redisbreaker.annotation.CircuitProtected;
 import io.redisbreaker.annotation.CircuitProtectedAspect;
 import io.redisbreaker.annotation.CircuitProtectedValidator;
+import io.redisbreaker.core.BreakerNames;
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitBreakerConfigs;
@@ -152,7 +153,7 @@ class CircuitBreakerAutoConfigurationTests {
 		this.runner.withPropertyValues("circuitbreaker.defaults.failure-threshold=0").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(messages(context.getStartupFailure()))
-				.contains("Invalid circuit breaker settings: 'circuitbreaker.defaults.failure-threshold' must be at least 1 but was 0");
+				.contains("Invalid circuitbreaker.defaults.failure-threshold '0': expected at least 1");
 		});
 	}
 
@@ -164,8 +165,8 @@ class CircuitBreakerAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(messages(context.getStartupFailure())).contains(
-						"'circuitbreaker.instances[payments].half-open-max-calls' (2) must be at least "
-								+ "'circuitbreaker.instances[payments].success-threshold' (3)");
+						"Invalid circuitbreaker.instances[payments].half-open-max-calls '2': expected at least "
+								+ "circuitbreaker.defaults.success-threshold (3), or a half-open breaker could never close");
 			});
 	}
 
@@ -176,7 +177,7 @@ class CircuitBreakerAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(messages(context.getStartupFailure())).contains("Invalid circuitbreaker.instances[bad name]",
 					"Circuit breaker name 'bad name' has ' ' at position 3",
-					"names may use letters, digits and . _ : / @ - only");
+					BreakerNames.RULES);
 		});
 	}
 

@@ -9,8 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import io.redisbreaker.annotation.CircuitProtected;
+import io.redisbreaker.annotation.CircuitProtectedAspect;
+import io.redisbreaker.core.BreakerNames;
+import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerOpenException;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.CircuitState;
@@ -18,6 +22,7 @@ import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -25,6 +30,8 @@ import reactor.test.StepVerifier;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * race the half-open transition; the one test about recovery uses its own short open timeout.
  */
 @WithRedisServer
+@ExtendWith(OutputCaptureExtension.class)
 class CircuitProtectedAspectTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -290,6 +298,76 @@ class CircuitProtectedAspectTests {
 	}
 
 	@Test
+	void classLevelAnnotationDoesNotProtectItsOwnPublicFallback() {
+		this.runner.withBean(CatalogService.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			CatalogService service = context.getBean(CatalogService.class);
+
+			assertThat(service.item("a", true)).isEqualTo("fallback:a:IllegalStateException");
+			assertThat(service.item("a", true)).isEqualTo("fallback:a:IllegalStateException");
+			assertThat(redisState(this.server, CatalogService.BREAKER)).isEqualTo("OPEN");
+			// The open breaker goes to the fallback ...
+			assertThat(service.item("a", false)).isEqualTo("fallback:a:CircuitBreakerOpenException");
+			// ... and the fallback itself, public in the annotated class, is not behind that breaker.
+			assertThat(service.fallback("b", new IllegalStateException("direct")))
+				.isEqualTo("fallback:b:IllegalStateException");
+			// A public method that only shares the fallback's name (no trailing exception) is protected as usual.
+			assertThat(service.fallback("c")).isEqualTo("fallback:c:CircuitBreakerOpenException");
+		});
+	}
+
+	@Test
+	void computedNamesThatKeysCannotCarryAreEncodedAndTheCallIsStillProtected() {
+		this.runner.withBean(NamingService.class).run((context) -> {
+			NamingService service = context.getBean(NamingService.class);
+			CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+
+			assertThat(service.ticker("up bit", true)).isEqualTo("failed:up bit");
+			assertThat(service.ticker("up bit", true)).isEqualTo("failed:up bit");
+			assertThat(redisState(this.server, "up%20bit/ticker")).isEqualTo("OPEN");
+			// The breaker is open under its encoded name, and the fallback still takes the rejection.
+			assertThat(service.ticker("up bit", false)).isEqualTo("open:up%20bit/ticker");
+
+			assertThat(service.ticker("{x}", false)).isEqualTo("ticker:{x}");
+			assertThat(service.ticker("업비트", false)).isEqualTo("ticker:업비트");
+			String longSegment = "a".repeat(500);
+			assertThat(service.ticker(longSegment, false)).isEqualTo("ticker:" + longSegment);
+			assertThat(registry.getAllCircuitBreakers()).extracting(CircuitBreaker::getName)
+				.contains("%7Bx%7D/ticker", "업비트/ticker")
+				.anySatisfy((name) -> assertThat(name).hasSize(BreakerNames.MAX_LENGTH).startsWith("a".repeat(150)));
+			assertThat(context.getBean(CircuitProtectedAspect.class).getUnprotectedCalls()).isZero();
+		});
+	}
+
+	@Test
+	void callWhoseNameCannotBeComputedRunsUnprotectedWithARateLimitedWarning(CapturedOutput output) {
+		this.runner.withBean(NamingService.class).run((context) -> {
+			NamingService service = context.getBean(NamingService.class);
+			CircuitProtectedAspect aspect = context.getBean(CircuitProtectedAspect.class);
+
+			// The name expression evaluates to null: the calls run, and their failures still reach the fallback.
+			assertThat(service.exchange(null, false)).isEqualTo("ticker:null");
+			assertThat(service.exchange(null, true)).isEqualTo("failed:null");
+			assertThat(service.exchange(null, false)).isEqualTo("ticker:null");
+			// The expression throws (a method call on null): CompletionStage and Mono methods still return.
+			assertThat(service.quote(null, false)).succeedsWithin(WAIT).isEqualTo("quote:null");
+			assertThat(service.quote(null, true)).succeedsWithin(WAIT).isEqualTo("failed:null");
+			StepVerifier.create(service.price(null)).expectNext("price:null").verifyComplete();
+
+			assertThat(aspect.getUnprotectedCalls()).isEqualTo(6);
+			String warning = "@CircuitProtected method " + NamingService.class.getName()
+					+ "#exchange(String, boolean) ran without a circuit breaker: its name '#exchange' could not be used";
+			assertThat(output.getOut()).contains(warning, "evaluated to null",
+					"#quote(String, boolean) ran without a circuit breaker", "#price(String) ran without a circuit breaker");
+			// One warning per name expression and minute, however many calls.
+			assertThat(output.getOut().split(Pattern.quote(warning), -1)).hasSize(2);
+			assertThat(context.getBean(CircuitBreakerRegistry.class).getAllCircuitBreakers())
+				.extracting(CircuitBreaker::getName)
+				.noneMatch((name) -> name.contains("null"));
+		});
+	}
+
+	@Test
 	void configurationAttributeAppliesTheNamedInstanceSettingsToComputedNames() {
 		this.runner.run((context) -> {
 			OrderService service = context.getBean(OrderService.class);
@@ -534,6 +612,74 @@ class CircuitProtectedAspectTests {
 		String internal() {
 			this.calls.incrementAndGet();
 			return "internal";
+		}
+
+	}
+
+	@CircuitProtected(name = CatalogService.BREAKER, fallbackMethod = "fallback")
+	static class CatalogService {
+
+		static final String BREAKER = "aspect/catalog";
+
+		public String item(String id, boolean fail) {
+			if (fail) {
+				throw new IllegalStateException("catalog down");
+			}
+			return "item:" + id;
+		}
+
+		public String fallback(String id, boolean fail, Exception ex) {
+			return fallback(id, ex);
+		}
+
+		public String fallback(String id, Exception ex) {
+			return "fallback:" + id + ":" + ex.getClass().getSimpleName();
+		}
+
+		public String fallback(String id) {
+			return "not a fallback:" + id;
+		}
+
+	}
+
+	static class NamingService {
+
+		@CircuitProtected(name = "#{#exchange}/ticker", fallbackMethod = "fallback")
+		public String ticker(String exchange, boolean fail) {
+			if (fail) {
+				throw new IllegalStateException("down");
+			}
+			return "ticker:" + exchange;
+		}
+
+		@CircuitProtected(name = "#exchange", fallbackMethod = "fallback")
+		public String exchange(String exchange, boolean fail) {
+			return ticker(exchange, fail);
+		}
+
+		String fallback(String exchange, boolean fail, CircuitBreakerOpenException ex) {
+			return "open:" + ex.getCircuitBreakerName();
+		}
+
+		String fallback(String exchange, boolean fail, IllegalStateException ex) {
+			return "failed:" + exchange;
+		}
+
+		@CircuitProtected(name = "#exchange.toUpperCase() + '/quote'", fallbackMethod = "quoteFallback")
+		public CompletableFuture<String> quote(String exchange, boolean fail) {
+			if (fail) {
+				throw new IllegalStateException("thrown before any stage exists");
+			}
+			return CompletableFuture.completedFuture("quote:" + exchange);
+		}
+
+		CompletableFuture<String> quoteFallback(String exchange, boolean fail, IllegalStateException ex) {
+			return CompletableFuture.completedFuture("failed:" + exchange);
+		}
+
+		@CircuitProtected(name = "#exchange.toUpperCase() + '/price'")
+		public Mono<String> price(String exchange) {
+			return Mono.just("price:" + exchange);
 		}
 
 	}

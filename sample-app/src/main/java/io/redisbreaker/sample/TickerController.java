@@ -40,12 +40,17 @@ public class TickerController {
 		return this.api.status(exchange);
 	}
 
-	/** Every breaker any instance has used, with its shared state. */
+	/**
+	 * Every breaker any instance has used, with its shared state. Reads only: creating the breakers here
+	 * (with {@code registry.circuitBreaker(name)}) would give them the defaults instead of the
+	 * {@code exchange-ticker} settings their calls use.
+	 */
 	@GetMapping("/breakers")
 	public Map<String, CircuitSnapshot> breakers() {
 		Map<String, CircuitSnapshot> snapshots = new TreeMap<>();
 		for (String name : this.registry.getAllNames()) {
-			snapshots.put(name, this.registry.circuitBreaker(name).getSnapshot());
+			// Every breaker of this application comes from TickerService, so they share its configuration.
+			snapshots.put(name, this.registry.snapshot(name, TickerService.CONFIGURATION));
 		}
 		return snapshots;
 	}

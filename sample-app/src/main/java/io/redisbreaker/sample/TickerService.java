@@ -10,10 +10,15 @@ import org.springframework.stereotype.Service;
 
 /**
  * One breaker per exchange, region and request type ({@code upbit/kr/ticker}), as in the source
- * guide; all breakers share the {@code exchange-ticker} settings.
+ * guide; all breakers share the {@code exchange-ticker} settings. The exchange comes from the URL, so
+ * it may hold anything: the computed name is made valid ({@code "up bit"} gives the breaker
+ * {@code up%20bit/kr/ticker}), and the call is never failed because of it.
  */
 @Service
 public class TickerService {
+
+	/** The {@code circuitbreaker.instances} entry every ticker breaker uses. */
+	public static final String CONFIGURATION = "exchange-ticker";
 
 	private final ExchangeApi api;
 
@@ -23,7 +28,7 @@ public class TickerService {
 		this.api = api;
 	}
 
-	@CircuitProtected(name = "#{#exchange}/#{#region}/ticker", configuration = "exchange-ticker",
+	@CircuitProtected(name = "#{#exchange}/#{#region}/ticker", configuration = CONFIGURATION,
 			fallbackMethod = "cachedTicker")
 	public Ticker ticker(String exchange, String region, String symbol) {
 		Ticker ticker = this.api.fetch(exchange, region, symbol);

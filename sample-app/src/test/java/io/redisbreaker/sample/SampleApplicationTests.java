@@ -56,6 +56,39 @@ class SampleApplicationTests {
 		assertThat(get("/breakers")).contains("\"upbit/kr/ticker\"", "\"state\":\"OPEN\"", "\"upbit/sg/ticker\"");
 	}
 
+	@Test
+	void readingTheBreakersBeforeTheFirstTickerKeepsTheExchangeTickerSettings() throws Exception {
+		// Another instance has used the breaker: the shared index lists it, this JVM has not created it.
+		redis.command("SADD", "cb:index", "bithumb/kr/ticker");
+		assertThat(get("/breakers")).contains("\"bithumb/kr/ticker\"", "\"state\":\"CLOSED\"");
+
+		post("/exchanges/bithumb/outage?down=true");
+		try {
+			// The dev profile's exchange-ticker entry opens after 3 failures; the defaults would need 5.
+			for (int i = 0; i < 3; i++) {
+				assertThat(get("/tickers/bithumb/kr/BTC")).contains("\"cached\":true");
+			}
+			assertThat(redis.command("HGET", "cb:{bithumb/kr/ticker}", "state")).isEqualTo("OPEN");
+		}
+		finally {
+			post("/exchanges/bithumb/outage?down=false");
+		}
+	}
+
+	@Test
+	void exchangeNamesThatKeysCannotCarryStillGetTickersFromTheirOwnBreakers() throws Exception {
+		assertThat(get("/tickers/up%20bit/kr/BTC")).contains("\"exchange\":\"up bit\"", "\"cached\":false");
+		assertThat(get("/tickers/%7Bx%7D/kr/BTC")).contains("\"exchange\":\"{x}\"", "\"cached\":false");
+		assertThat(get("/tickers/%EC%97%85%EB%B9%84%ED%8A%B8/kr/BTC")).contains("\"exchange\":\"업비트\"",
+				"\"cached\":false");
+		String longExchange = "x".repeat(500);
+		assertThat(get("/tickers/" + longExchange + "/kr/BTC")).contains("\"cached\":false");
+
+		assertThat(get("/breakers")).contains("\"up%20bit/kr/ticker\"", "\"%7Bx%7D/kr/ticker\"",
+				"\"업비트/kr/ticker\"", "\"" + "x".repeat(183) + "-");
+		assertThat(redis.command("EXISTS", "cb:{up%20bit/kr/ticker}", "cb:{업비트/kr/ticker}")).isNotNull();
+	}
+
 	private String get(String path) throws Exception {
 		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
 				HttpResponse.BodyHandlers.ofString());

@@ -71,8 +71,13 @@ public final class CircuitBreakerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "circuitbreaker.redis-client", name = "verify-on-startup", matchIfMissing = true)
-	BreakerStoreStartupCheck circuitBreakerStoreStartupCheck(BreakerStore store) {
-		return new BreakerStoreStartupCheck(store);
+	BreakerStoreStartupCheck circuitBreakerStoreStartupCheck(BreakerStore store,
+			RedisConnectionFactory connectionFactory, BreakerKeys keys, CircuitBreakerProperties properties) {
+		// A store of its own, on the same shared connection, so the check is not bound by the
+		// breaker's short timeout and never marks the application's store unavailable.
+		boolean redisBacked = store instanceof FailoverBreakerStore || store instanceof RedisBreakerStore;
+		return new BreakerStoreStartupCheck(() -> redisBacked ? new RedisBreakerStore(lettuceCommands(connectionFactory),
+				keys, properties.resolveInstanceId(), properties.getKeyTtl()) : null, keys);
 	}
 
 	@Bean

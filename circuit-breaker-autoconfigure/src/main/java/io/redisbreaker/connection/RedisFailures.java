@@ -122,12 +122,59 @@ public final class RedisFailures {
 	}
 
 	static boolean isDenied(Throwable cause) {
-		String message = cause.getMessage();
-		if (message == null) {
-			return false;
+		return isCredentialsMessage(cause) || isPermissionMessage(cause);
+	}
+
+	/**
+	 * Whether Redis refused the credentials ({@code WRONGPASS}, {@code NOAUTH}): the username or
+	 * password is wrong or missing, as opposed to a user who may not run a command.
+	 */
+	public static boolean isCredentialsRefused(Throwable failure) {
+		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			if (isCredentialsMessage(cause)) {
+				return true;
+			}
 		}
-		return message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("NOPERM")
-				|| message.contains("invalid username-password pair");
+		return false;
+	}
+
+	/** Whether the ACL of an authenticated user refused a command, key or channel ({@code NOPERM}). */
+	public static boolean isPermissionRefused(Throwable failure) {
+		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			if (isPermissionMessage(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isCredentialsMessage(Throwable cause) {
+		String message = cause.getMessage();
+		return message != null && (message.contains("WRONGPASS") || message.contains("NOAUTH")
+				|| message.contains("invalid username-password pair"));
+	}
+
+	private static boolean isPermissionMessage(Throwable cause) {
+		String message = cause.getMessage();
+		return message != null && message.contains("NOPERM");
+	}
+
+	/**
+	 * What went wrong, for a log line: the message of the innermost cause, which names the actual
+	 * problem ({@code Connection refused: localhost/127.0.0.1:6390}, {@code WRONGPASS ...}) where the
+	 * wrappers around it only say "Unable to connect to Redis". A cause without a message is named by
+	 * its type ({@code TimeoutException}).
+	 */
+	public static String describe(@Nullable Throwable failure) {
+		if (failure == null) {
+			return "unknown cause";
+		}
+		Throwable cause = failure;
+		while (next(cause) != null) {
+			cause = next(cause);
+		}
+		String message = cause.getMessage();
+		return (message != null && !message.isBlank()) ? message : cause.getClass().getSimpleName();
 	}
 
 	private static boolean find(Throwable failure, Class<? extends Throwable> type) {

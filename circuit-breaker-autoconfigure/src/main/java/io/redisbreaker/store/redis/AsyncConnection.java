@@ -32,6 +32,8 @@ final class AsyncConnection implements AutoCloseable {
 
 	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> current;
 
+	private volatile @Nullable Throwable lastConnectFailure;
+
 	AsyncConnection(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> connect) {
 		this.connect = connect;
 	}
@@ -68,13 +70,37 @@ final class AsyncConnection implements AutoCloseable {
 		try {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = this.connect.get();
 			this.current = commands;
+			this.lastConnectFailure = null;
 			this.connecting.set(null);
 			result.complete(commands);
 		}
 		catch (RuntimeException ex) {
+			// Set before the stage fails, so whoever hears of the failure can read it here too.
+			this.lastConnectFailure = ex;
 			this.connecting.set(null);
 			result.completeExceptionally(ex);
 		}
+	}
+
+	/**
+	 * Why the last attempt to connect failed, or {@code null} if it succeeded (or none was made). A
+	 * caller whose own timeout ran out while a connect was still failing only saw a timeout; this is
+	 * the actual cause, such as a refused connection.
+	 */
+	@Nullable Throwable lastConnectFailure() {
+		return this.lastConnectFailure;
+	}
+
+	/**
+	 * Completes when the connect in progress ends: with its failure, or with {@code null} when it
+	 * succeeded or none was in progress. Never completes exceptionally.
+	 */
+	CompletionStage<@Nullable Throwable> connectAttempt() {
+		CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> pending = this.connecting.get();
+		if (pending == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return pending.handle((commands, failure) -> (failure != null) ? this.lastConnectFailure : null);
 	}
 
 	/** A closed connection (reset after READONLY or a timeout) must be replaced; a reconnecting one not. */

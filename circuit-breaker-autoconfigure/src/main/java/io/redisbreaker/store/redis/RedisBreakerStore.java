@@ -238,4 +238,35 @@ public final class RedisBreakerStore implements BreakerStore {
 		return BreakerKeys.bytes(Double.toString(value));
 	}
 
+	/**
+	 * Runs every command the breaker scripts use against the keys of a reserved breaker
+	 * ({@code <prefix>{#startup-check}}, removed again), the name index and the transition channel.
+	 * Completes with each refused command mapped to Redis's reason (empty when all are permitted);
+	 * fails when the check cannot run at all, for example when Redis is unreachable or refuses the
+	 * credentials or the scripts themselves.
+	 */
+	public CompletionStage<java.util.Map<String, String>> checkPermissions() {
+		return this.connection.get()
+			.thenCompose((commands) -> PermissionCheck.run(commands, this.keys, this.instanceId));
+	}
+
+	/**
+	 * Why the last attempt to connect to Redis failed (a refused connection, refused credentials), or
+	 * {@code null} once connected. An operation that timed out while the connection was still being
+	 * opened only knows about the timeout; this names what actually went wrong.
+	 */
+	public @Nullable Throwable connectFailure() {
+		return this.connection.lastConnectFailure();
+	}
+
+	/**
+	 * Completes when the connect attempt in progress ends: with its failure (as
+	 * {@link #connectFailure()} then reports it), or with {@code null} when it succeeded or no attempt
+	 * was in progress. Never completes exceptionally, so it can be waited on, with a bound, to name the
+	 * real cause of a timeout.
+	 */
+	public CompletionStage<@Nullable Throwable> connectAttempt() {
+		return this.connection.connectAttempt();
+	}
+
 }

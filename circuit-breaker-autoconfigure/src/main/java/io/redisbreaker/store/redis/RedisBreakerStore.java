@@ -251,8 +251,8 @@ public final class RedisBreakerStore implements BreakerStore {
 	}
 
 	/**
-	 * Why the last attempt to connect to Redis failed (a refused connection, refused credentials), or
-	 * {@code null} once connected. An operation that timed out while the connection was still being
+	 * Why the last attempt to connect to Redis, or Lettuce's last attempt to reconnect a dropped
+	 * connection, failed (a refused connection, refused credentials), or {@code null} once connected. An operation that timed out while the connection was still being
 	 * opened only knows about the timeout; this names what actually went wrong.
 	 */
 	public @Nullable Throwable connectFailure() {
@@ -260,10 +260,10 @@ public final class RedisBreakerStore implements BreakerStore {
 	}
 
 	/**
-	 * Completes when the connect attempt in progress ends: with its failure (as
-	 * {@link #connectFailure()} then reports it), or with {@code null} when it succeeded or no attempt
-	 * was in progress. Never completes exceptionally, so it can be waited on, with a bound, to name the
-	 * real cause of a timeout.
+	 * Completes once no connect attempt is in progress, with {@link #connectFailure()} as it is then:
+	 * the failure of the attempt that was in progress (or of the last one), or {@code null} when
+	 * connected. Never completes exceptionally, so it can be waited on, with a bound, to name the real
+	 * cause of a timeout that fired while a connect was still failing.
 	 */
 	public CompletionStage<@Nullable Throwable> connectAttempt() {
 		return this.connection.connectAttempt();

@@ -12,6 +12,7 @@ import io.redisbreaker.store.BreakerStore;
 import io.redisbreaker.store.FailoverBreakerStore;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
 import io.redisbreaker.store.redis.BreakerKeys;
+import io.redisbreaker.store.redis.InstanceIdGuard;
 import io.redisbreaker.store.redis.RedisBreakerStore;
 import io.redisbreaker.store.redis.RedisTransitionSubscriber;
 import org.springframework.beans.factory.ObjectProvider;
@@ -94,6 +95,17 @@ public final class CircuitBreakerAutoConfiguration {
 			BreakerKeys keys, CircuitBreakerProperties properties, ObjectProvider<TransitionListener> listeners) {
 		return new RedisTransitionSubscriber(connectionFactory, keys, properties.resolveInstanceId(),
 				allOf(listeners), properties.getRedisProbeInterval());
+	}
+
+	/**
+	 * Only for a configured id: a generated one is random, so it cannot be shared by accident.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = "circuitbreaker", name = "instance-id")
+	InstanceIdGuard circuitBreakerInstanceIdGuard(RedisConnectionFactory connectionFactory, BreakerKeys keys,
+			CircuitBreakerProperties properties) {
+		return new InstanceIdGuard(connectionFactory, keys, properties.resolveInstanceId());
 	}
 
 	/**

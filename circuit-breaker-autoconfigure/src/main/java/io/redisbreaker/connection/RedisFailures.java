@@ -1,6 +1,8 @@
 package io.redisbreaker.connection;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import io.lettuce.core.RedisCommandExecutionException;
@@ -169,12 +171,23 @@ public final class RedisFailures {
 		if (failure == null) {
 			return "unknown cause";
 		}
-		Throwable cause = failure;
-		while (next(cause) != null) {
-			cause = next(cause);
+		List<Throwable> chain = new ArrayList<>();
+		for (@Nullable Throwable cause = failure; cause != null && chain.size() < 20; cause = next(cause)) {
+			chain.add(cause);
 		}
-		String message = cause.getMessage();
-		return (message != null && !message.isBlank()) ? message : cause.getClass().getSimpleName();
+		int innermost = chain.size() - 1;
+		// Netty's "Connection refused: localhost/127.0.0.1:6390" wraps the JDK's bare "Connection refused".
+		while (innermost > 0 && message(chain.get(innermost - 1)).startsWith(message(chain.get(innermost)))
+				&& !message(chain.get(innermost)).isEmpty()) {
+			innermost--;
+		}
+		Throwable cause = chain.get(innermost);
+		String message = message(cause);
+		return !message.isBlank() ? message : cause.getClass().getSimpleName();
+	}
+
+	private static String message(Throwable failure) {
+		return (failure.getMessage() != null) ? failure.getMessage() : "";
 	}
 
 	private static boolean find(Throwable failure, Class<? extends Throwable> type) {

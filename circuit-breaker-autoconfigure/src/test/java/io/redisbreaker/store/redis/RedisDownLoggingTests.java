@@ -72,8 +72,10 @@ class RedisDownLoggingTests {
 				"six failed attempts to subscribe");
 		List<String> warnings = lines(output, " WARN ");
 		assertThat(warnings).as("warnings while Redis is down").hasSize(1);
+		// The real cause with its address, not "Unable to connect to Redis".
 		assertThat(warnings.get(0)).contains("Could not subscribe to circuit breaker transitions")
-			.contains("Connection refused");
+			.contains("(Connection refused: ")
+			.contains(":" + server.port() + ")");
 		assertThat(lines(output, " DEBUG ")).anySatisfy((line) -> assertThat(line).contains("Still cannot subscribe"));
 
 		server.start();

@@ -3,7 +3,12 @@ package io.redisbreaker.store.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
 
 import io.redisbreaker.core.StateTransition;
 import io.redisbreaker.core.TransitionListener;
@@ -13,7 +18,10 @@ import io.redisbreaker.testsupport.RespClient;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -24,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Redis delivered them.
  */
 @WithRedisServer
+@ExtendWith(OutputCaptureExtension.class)
 class RedisTransitionSubscriberTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -60,6 +69,29 @@ class RedisTransitionSubscriberTests {
 		assertThat(recorder.inversions).as("order inversions").isZero();
 		assertThat(recorder.maxConcurrency).as("concurrent listener calls").isEqualTo(1);
 		assertThat(recorder.threads).as("delivering threads").containsOnly("circuit-breaker-transitions");
+	}
+
+	@Test
+	void theStartupCheckOfAnotherInstanceIsNoTransition(RedisServer server, CapturedOutput output) throws Exception {
+		OrderRecorder recorder = new OrderRecorder();
+		RedisTransitionSubscriber subscriber = subscriber(server, "me", recorder);
+		subscriber.start();
+		Await.until(WAIT, subscriber::isListening, "the subscriber to listen");
+
+		RedisClient client = RedisClient.create(server.uri());
+		this.closeables.add(client::shutdown);
+		StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+		RedisBreakerStore other = new RedisBreakerStore(connection::async, new BreakerKeys("cb:"), "other",
+				RedisBreakerStore.DEFAULT_KEY_TTL);
+		this.closeables.add(other::close);
+		assertThat(other.checkPermissions().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
+		// Messages arrive in order: once this one is heard, the check's message was handled before it.
+		try (RespClient publisher = new RespClient(server.host(), server.port())) {
+			publisher.command("PUBLISH", "cb:transitions", "b\tCLOSED\tOPEN\t1\tother\tfailures: 3/3");
+		}
+		Await.until(WAIT, () -> recorder.received.get() >= 1, "the transition published after the check");
+		assertThat(recorder.received.get()).isEqualTo(1);
+		assertThat(output.getAll()).doesNotContain("malformed");
 	}
 
 	private RedisTransitionSubscriber subscriber(RedisServer server, String instanceId, TransitionListener listener) {

@@ -68,7 +68,8 @@ final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 			if (!refused.isEmpty()) {
 				// Grouped by reason: a read-only user gets one reason for a dozen commands.
 				Map<String, List<String>> byReason = new LinkedHashMap<>();
-				refused.forEach((command, reason) -> byReason.computeIfAbsent(reason, (r) -> new ArrayList<>()).add(command));
+				refused.forEach(
+						(command, reason) -> byReason.computeIfAbsent(reason, (r) -> new ArrayList<>()).add(command));
 				throw notPermitted(byReason.entrySet()
 					.stream()
 					.map((entry) -> String.join(", ", entry.getValue()) + " (" + entry.getKey() + ")")
@@ -85,7 +86,8 @@ final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 				throw notPermitted(RedisFailures.describe(cause), cause);
 			}
 			// Unreachable: not a configuration error; the failure policy covers it.
-			logger.debug("Skipped the check of the circuit breakers' Redis permissions: " + RedisFailures.describe(cause));
+			logger.debug(
+					"Skipped the check of the circuit breakers' Redis permissions: " + RedisFailures.describe(cause));
 		}
 		catch (TimeoutException ex) {
 			logger.debug("Skipped the check of the circuit breakers' Redis permissions: no reply within "

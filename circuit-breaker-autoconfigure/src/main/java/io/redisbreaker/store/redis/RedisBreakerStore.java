@@ -252,8 +252,9 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	/**
 	 * Why the last attempt to connect to Redis, or Lettuce's last attempt to reconnect a dropped
-	 * connection, failed (a refused connection, refused credentials), or {@code null} once connected. An operation that timed out while the connection was still being
-	 * opened only knows about the timeout; this names what actually went wrong.
+	 * connection, failed (a refused connection, refused credentials), or {@code null} once connected.
+	 * An operation that timed out while the connection was still being opened, or while Lettuce was
+	 * reconnecting, only knows about the timeout; this names what actually went wrong.
 	 */
 	public @Nullable Throwable connectFailure() {
 		return this.connection.lastConnectFailure();

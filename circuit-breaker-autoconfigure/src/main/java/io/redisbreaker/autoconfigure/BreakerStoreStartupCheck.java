@@ -1,38 +1,117 @@
 package io.redisbreaker.autoconfigure;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
 import io.redisbreaker.connection.RedisFailures;
-import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.connection.RedisStartupCheck;
 import io.redisbreaker.core.Failures;
-import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.store.redis.BreakerKeys;
+import io.redisbreaker.store.redis.RedisBreakerStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * Runs one read-only breaker script at startup. A Redis user whose ACL forbids the breaker's commands
- * or keys would otherwise only show up later, as every breaker quietly falling back to its failure
- * policy; this way startup fails and says why.
+ * Runs every command the breaker scripts use, on a reserved breaker's keys, the name index and the
+ * transition channel, at startup. A Redis user whose ACL forbids any of them (a read-only user, say)
+ * would otherwise pass startup and then make every breaker flap between Redis and its failure policy;
+ * this way startup fails and names what is missing.
+ * <p>
+ * Refused credentials fail startup with the same message as {@link RedisStartupCheck}, whichever of
+ * the two runs first. An unreachable or slow Redis is not a configuration error: startup goes on and
+ * the failure policy covers it.
  */
 final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 
-	private final BreakerStore store;
+	/**
+	 * Bound of the check. Well above the breaker's own timeout: a cold first connection on a busy
+	 * machine must not pass for an unreachable Redis and skip the check.
+	 */
+	static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	BreakerStoreStartupCheck(BreakerStore store) {
+	private static final Log logger = LogFactory.getLog(BreakerStoreStartupCheck.class);
+
+	private final Supplier<@Nullable RedisBreakerStore> store;
+
+	private final BreakerKeys keys;
+
+	/**
+	 * @param store opens a store for the check, closed after it, or gives {@code null} when the
+	 * breakers do not keep their state in Redis (an application's own store), so there is nothing to check
+	 * @param keys the keys of the store, named in the failure message
+	 */
+	BreakerStoreStartupCheck(Supplier<@Nullable RedisBreakerStore> store, BreakerKeys keys) {
 		this.store = store;
+		this.keys = keys;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
+		RedisBreakerStore store = this.store.get();
+		if (store == null) {
+			return;
+		}
 		try {
-			this.store.snapshot("startup-check", CircuitBreakerConfig.ofDefaults()).toCompletableFuture().join();
-		}
-		catch (RuntimeException ex) {
-			Throwable cause = Failures.unwrap(ex);
-			if (RedisFailures.classify(cause) == RedisFailures.Kind.DENIED) {
-				throw new IllegalStateException("Redis does not permit the circuit breaker's commands ("
-						+ cause.getMessage() + "); the Redis user needs EVALSHA, EVAL, SADD, SMEMBERS, PUBLISH and "
-						+ "SUBSCRIBE, and access to the keys and channels under circuitbreaker.key-prefix", cause);
+			Map<String, String> refused = store.checkPermissions()
+				.toCompletableFuture()
+				.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			if (!refused.isEmpty()) {
+				// Grouped by reason: a read-only user gets one reason for a dozen commands.
+				Map<String, List<String>> byReason = new LinkedHashMap<>();
+				refused.forEach(
+						(command, reason) -> byReason.computeIfAbsent(reason, (r) -> new ArrayList<>()).add(command));
+				throw notPermitted(byReason.entrySet()
+					.stream()
+					.map((entry) -> String.join(", ", entry.getValue()) + " (" + entry.getKey() + ")")
+					.collect(Collectors.joining("; ")), null);
 			}
-			// Unreachable or slow: not a configuration error; the failure policy covers it.
 		}
+		catch (ExecutionException ex) {
+			Throwable cause = Failures.unwrap(ex);
+			if (RedisFailures.isCredentialsRefused(cause)) {
+				throw RedisStartupCheck.credentialsRefused(cause);
+			}
+			if (RedisFailures.isPermissionRefused(cause)) {
+				// The scripts themselves (EVALSHA, EVAL) were refused.
+				throw notPermitted(RedisFailures.describe(cause), cause);
+			}
+			// Unreachable: not a configuration error; the failure policy covers it.
+			logger.debug(
+					"Skipped the check of the circuit breakers' Redis permissions: " + RedisFailures.describe(cause));
+		}
+		catch (TimeoutException ex) {
+			logger.debug("Skipped the check of the circuit breakers' Redis permissions: no reply within "
+					+ TIMEOUT.toMillis() + " ms");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	private IllegalStateException notPermitted(String refused, @Nullable Throwable cause) {
+		String prefix = this.keys.prefix();
+		return new IllegalStateException("Redis does not permit the circuit breaker's commands for the configured "
+				+ "user (spring.data.redis.username): refused " + refused + ". The user needs EVALSHA, EVAL, "
+				+ "HSET, HGET, HMGET, HINCRBY, HDEL, LPUSH, LTRIM, LRANGE, LINDEX, ZADD, ZREM, ZRANGE, ZCARD, "
+				+ "ZCOUNT, ZREMRANGEBYSCORE, DEL, PEXPIRE, PERSIST, TIME, SADD, SMEMBERS, PUBLISH, SUBSCRIBE and PING, "
+				+ "on keys '" + prefix + "*' and channel '" + this.keys.transitionChannel() + "', for example: "
+				+ "ACL SETUSER <user> ~" + prefix + "* &" + this.keys.transitionChannel()
+				+ " +evalsha +eval +hset +hget +hmget +hincrby +hdel +lpush +ltrim +lrange +lindex +zadd +zrem "
+				+ "+zrange +zcard +zcount +zremrangebyscore +del +pexpire +persist +time +sadd +smembers +publish "
+				+ "+subscribe +ping", cause);
 	}
 
 }

@@ -15,6 +15,7 @@ import io.redisbreaker.store.BreakerStore;
 import io.redisbreaker.store.FailoverBreakerStore;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
 import io.redisbreaker.store.redis.BreakerKeys;
+import io.redisbreaker.store.redis.InstanceIdGuard;
 import io.redisbreaker.store.redis.RedisBreakerStore;
 import io.redisbreaker.store.redis.RedisTransitionSubscriber;
 import org.springframework.beans.factory.ObjectProvider;
@@ -83,8 +84,13 @@ public final class CircuitBreakerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "circuitbreaker.redis-client", name = "verify-on-startup", matchIfMissing = true)
-	BreakerStoreStartupCheck circuitBreakerStoreStartupCheck(BreakerStore store) {
-		return new BreakerStoreStartupCheck(store);
+	BreakerStoreStartupCheck circuitBreakerStoreStartupCheck(BreakerStore store,
+			RedisConnectionFactory connectionFactory, BreakerKeys keys, CircuitBreakerProperties properties) {
+		// A store of its own, on the same shared connection, so the check is not bound by the
+		// breaker's short timeout and never marks the application's store unavailable.
+		boolean redisBacked = store instanceof FailoverBreakerStore || store instanceof RedisBreakerStore;
+		return new BreakerStoreStartupCheck(() -> redisBacked ? new RedisBreakerStore(lettuceCommands(connectionFactory),
+				keys, properties.resolveInstanceId(), properties.getKeyTtl()) : null, keys);
 	}
 
 	@Bean
@@ -117,6 +123,17 @@ public final class CircuitBreakerAutoConfiguration {
 		Duration delay = (maxDelay.compareTo(Duration.ofMillis(10)) < 0) ? maxDelay : Duration.ofMillis(10);
 		// More attempts than fit: the caller stops waiting at the budget, and a late answer still counts.
 		return new RedisRetry.RetrySettings(8, delay, 2.0, maxDelay, delay.dividedBy(2));
+	}
+
+	/**
+	 * Only for a configured id: a generated one is random, so it cannot be shared by accident.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = "circuitbreaker", name = "instance-id")
+	InstanceIdGuard circuitBreakerInstanceIdGuard(RedisConnectionFactory connectionFactory, BreakerKeys keys,
+			CircuitBreakerProperties properties) {
+		return new InstanceIdGuard(connectionFactory, keys, properties.resolveInstanceId());
 	}
 
 	/**

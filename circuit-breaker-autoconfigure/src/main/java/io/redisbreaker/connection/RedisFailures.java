@@ -1,6 +1,8 @@
 package io.redisbreaker.connection;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import io.lettuce.core.RedisCommandExecutionException;
@@ -122,12 +124,70 @@ public final class RedisFailures {
 	}
 
 	static boolean isDenied(Throwable cause) {
-		String message = cause.getMessage();
-		if (message == null) {
-			return false;
+		return isCredentialsMessage(cause) || isPermissionMessage(cause);
+	}
+
+	/**
+	 * Whether Redis refused the credentials ({@code WRONGPASS}, {@code NOAUTH}): the username or
+	 * password is wrong or missing, as opposed to a user who may not run a command.
+	 */
+	public static boolean isCredentialsRefused(Throwable failure) {
+		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			if (isCredentialsMessage(cause)) {
+				return true;
+			}
 		}
-		return message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("NOPERM")
-				|| message.contains("invalid username-password pair");
+		return false;
+	}
+
+	/** Whether the ACL of an authenticated user refused a command, key or channel ({@code NOPERM}). */
+	public static boolean isPermissionRefused(Throwable failure) {
+		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			if (isPermissionMessage(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isCredentialsMessage(Throwable cause) {
+		String message = cause.getMessage();
+		return message != null && (message.contains("WRONGPASS") || message.contains("NOAUTH")
+				|| message.contains("invalid username-password pair"));
+	}
+
+	private static boolean isPermissionMessage(Throwable cause) {
+		String message = cause.getMessage();
+		return message != null && message.contains("NOPERM");
+	}
+
+	/**
+	 * What went wrong, for a log line: the message of the innermost cause, which names the actual
+	 * problem ({@code Connection refused: localhost/127.0.0.1:6390}, {@code WRONGPASS ...}) where the
+	 * wrappers around it only say "Unable to connect to Redis". A cause without a message is named by
+	 * its type ({@code TimeoutException}).
+	 */
+	public static String describe(@Nullable Throwable failure) {
+		if (failure == null) {
+			return "unknown cause";
+		}
+		List<Throwable> chain = new ArrayList<>();
+		for (@Nullable Throwable cause = failure; cause != null && chain.size() < 20; cause = next(cause)) {
+			chain.add(cause);
+		}
+		int innermost = chain.size() - 1;
+		// Netty's "Connection refused: localhost/127.0.0.1:6390" wraps the JDK's bare "Connection refused".
+		while (innermost > 0 && message(chain.get(innermost - 1)).startsWith(message(chain.get(innermost)))
+				&& !message(chain.get(innermost)).isEmpty()) {
+			innermost--;
+		}
+		Throwable cause = chain.get(innermost);
+		String message = message(cause);
+		return !message.isBlank() ? message : cause.getClass().getSimpleName();
+	}
+
+	private static String message(Throwable failure) {
+		return (failure.getMessage() != null) ? failure.getMessage() : "";
 	}
 
 	private static boolean find(Throwable failure, Class<? extends Throwable> type) {

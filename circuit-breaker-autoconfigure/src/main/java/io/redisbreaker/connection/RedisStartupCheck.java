@@ -34,14 +34,26 @@ public final class RedisStartupCheck implements SmartInitializingSingleton {
 			connection.ping();
 		}
 		catch (RuntimeException ex) {
-			if (RedisFailures.classify(ex) == RedisFailures.Kind.DENIED) {
-				throw new IllegalStateException("Redis refused the configured credentials or permissions ("
-						+ rootMessage(ex) + "); check spring.data.redis.username and spring.data.redis.password "
-						+ "(or the ACL of that user)", ex);
+			if (RedisFailures.isCredentialsRefused(ex)) {
+				throw credentialsRefused(ex);
+			}
+			if (RedisFailures.isPermissionRefused(ex)) {
+				throw new IllegalStateException("Redis does not permit PING for the configured user (" + rootMessage(ex)
+						+ "); the ACL of spring.data.redis.username must allow the commands the application uses", ex);
 			}
 			logger.warn("Redis is not reachable at startup (" + rootMessage(ex)
 					+ "); Redis calls will be retried and circuit breakers follow circuitbreaker.redis-failure-policy");
 		}
+	}
+
+	/**
+	 * The startup failure for refused credentials, the same whichever startup check meets them first.
+	 */
+	public static IllegalStateException credentialsRefused(Throwable failure) {
+		return new IllegalStateException("Redis refused the configured credentials (" + rootMessage(failure)
+				+ "); check spring.data.redis.username and spring.data.redis.password (a username needs an ACL "
+				+ "user that is 'on' with that password; without a username Redis checks the 'default' user)",
+				failure);
 	}
 
 	static String rootMessage(Throwable failure) {

@@ -41,8 +41,36 @@ class BadCredentialsTests {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("WRONGPASS");
 				assertThat(context.getStartupFailure()).hasStackTraceContaining(
-						"Redis refused the configured credentials or permissions")
+						"Redis refused the configured credentials")
 					.hasStackTraceContaining("spring.data.redis.password");
+			});
+	}
+
+	@Test
+	void aWrongPasswordGetsTheCredentialsMessageFromTheBreakersCheckToo() {
+		// Without the hardened client there is no RedisStartupCheck: the breaker's check is the only one,
+		// as it is whenever it happens to run first.
+		RedisClientContexts.starter(server.host(), server.port())
+			.withPropertyValues("spring.data.redis.password=wrong", "circuitbreaker.redis-client.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("Redis refused the configured credentials")
+					.hasMessageContaining("WRONGPASS")
+					.hasMessageContaining("spring.data.redis.username and spring.data.redis.password")
+					.hasStackTraceContaining("WRONGPASS")
+					.message()
+					.doesNotContain("does not permit");
+			});
+	}
+
+	@Test
+	void aMissingPasswordGetsTheCredentialsMessage() {
+		RedisClientContexts.starter(server.host(), server.port())
+			.withPropertyValues("circuitbreaker.redis-client.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("Redis refused the configured credentials")
+					.hasMessageContaining("NOAUTH");
 			});
 	}
 

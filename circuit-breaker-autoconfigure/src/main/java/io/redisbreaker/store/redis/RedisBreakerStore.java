@@ -258,4 +258,36 @@ public final class RedisBreakerStore implements BreakerStore {
 		return BreakerKeys.bytes(Double.toString(value));
 	}
 
+	/**
+	 * Runs every command the breaker scripts use against the keys of a reserved breaker
+	 * ({@code <prefix>{#startup-check}}, removed again), the name index and the transition channel.
+	 * Completes with each refused command mapped to Redis's reason (empty when all are permitted);
+	 * fails when the check cannot run at all, for example when Redis is unreachable or refuses the
+	 * credentials or the scripts themselves.
+	 */
+	public CompletionStage<java.util.Map<String, String>> checkPermissions() {
+		return this.connection.get()
+			.thenCompose((commands) -> PermissionCheck.run(commands, this.keys, this.instanceId));
+	}
+
+	/**
+	 * Why the last attempt to connect to Redis, or Lettuce's last attempt to reconnect a dropped
+	 * connection, failed (a refused connection, refused credentials), or {@code null} once connected.
+	 * An operation that timed out while the connection was still being opened, or while Lettuce was
+	 * reconnecting, only knows about the timeout; this names what actually went wrong.
+	 */
+	public @Nullable Throwable connectFailure() {
+		return this.connection.lastConnectFailure();
+	}
+
+	/**
+	 * Completes once no connect attempt is in progress, with {@link #connectFailure()} as it is then:
+	 * the failure of the attempt that was in progress (or of the last one), or {@code null} when
+	 * connected. Never completes exceptionally, so it can be waited on, with a bound, to name the real
+	 * cause of a timeout that fired while a connect was still failing.
+	 */
+	public CompletionStage<@Nullable Throwable> connectAttempt() {
+		return this.connection.connectAttempt();
+	}
+
 }

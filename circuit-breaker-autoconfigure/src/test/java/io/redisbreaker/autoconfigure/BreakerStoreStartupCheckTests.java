@@ -1,0 +1,98 @@
+package io.redisbreaker.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.redisbreaker.store.redis.RedisTransitionSubscriber;
+import io.redisbreaker.testsupport.Await;
+import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.WithRedisServer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The breaker's startup check exercises every command the breaker scripts use, so a Redis user who
+ * may read but not write fails startup with a message naming what is missing, instead of passing and
+ * then flapping at runtime; and it leaves nothing behind.
+ */
+@WithRedisServer(args = { "--requirepass", "secret" })
+class BreakerStoreStartupCheckTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final String CHECK_KEY = "cb:{#startup-check}";
+
+	@Test
+	void aUserWithoutWriteCommandsFailsStartupNamingThem(RedisServer server) {
+		server.command("ACL", "SETUSER", "reader", "reset", "on", ">pw", "~*", "&*", "+@all", "-@write");
+		runner(server, "reader").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasMessageContaining("Redis does not permit the circuit breaker's commands")
+				.hasMessageContaining("spring.data.redis.username")
+				.hasMessageContaining("ACL SETUSER <user> ~cb:*")
+				.message()
+				.doesNotContain("credentials");
+			assertThat(refused(context.getStartupFailure()))
+				.contains("HSET", "HINCRBY", "HDEL", "LPUSH", "LTRIM", "ZADD", "ZREM", "ZREMRANGEBYSCORE", "DEL",
+						"PEXPIRE", "PERSIST", "SADD", "can't run this command")
+				.doesNotContain("HMGET", "LRANGE", "ZCARD", "SMEMBERS", "PUBLISH", "TIME");
+		});
+	}
+
+	@Test
+	void aUserWhoMayNotPublishFailsStartupNamingTheChannel(RedisServer server) {
+		server.command("ACL", "SETUSER", "deaf", "reset", "on", ">pw", "~*", "&other", "+@all");
+		runner(server, "deaf").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(refused(context.getStartupFailure())).startsWith("PUBLISH (").contains("channel").doesNotContain(",");
+			assertThat(context.getStartupFailure()).hasMessageContaining("channel 'cb:transitions'");
+		});
+	}
+
+	@Test
+	void aUserWithTheDocumentedPermissionsStartsAndTheCheckLeavesNothingBehind(RedisServer server) {
+		// Exactly what the failure message and the README ask for (plus the connection handshake).
+		server.command("ACL", "SETUSER", "breaker", "reset", "on", ">pw", "~cb:*", "&cb:transitions", "+@connection",
+				"+evalsha", "+eval", "+hset", "+hget", "+hmget", "+hincrby", "+hdel", "+lpush", "+ltrim", "+lrange",
+				"+lindex", "+zadd", "+zrem", "+zrange", "+zcard", "+zcount", "+zremrangebyscore", "+del", "+pexpire",
+				"+persist", "+time", "+sadd", "+smembers", "+publish", "+subscribe", "+ping");
+		runner(server, "breaker").run((context) -> {
+			assertThat(context).hasNotFailed();
+			Await.until(WAIT, context.getBean(RedisTransitionSubscriber.class)::isListening,
+					"the transition subscriber to listen");
+			assertThat(server.command("EXISTS", CHECK_KEY, CHECK_KEY + ":window", CHECK_KEY + ":streak",
+					CHECK_KEY + ":permits", "cb:index")).isEqualTo(0L);
+		});
+	}
+
+	@Test
+	void theCheckLeavesAnExistingIndexAsItWas(RedisServer server) {
+		server.command("SADD", "cb:index", "upbit/kr/ticker");
+		runner(server, "default").withPropertyValues("spring.data.redis.password=secret").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(server.command("SMEMBERS", "cb:index")).isEqualTo(List.of("upbit/kr/ticker"));
+			assertThat(server.command("EXISTS", CHECK_KEY)).isEqualTo(0L);
+		});
+	}
+
+	/** The refused commands and reasons the failure message lists. */
+	private static String refused(Throwable failure) {
+		String message = failure.getMessage();
+		return message.substring(message.indexOf("refused ") + "refused ".length(), message.indexOf(". The user needs"));
+	}
+
+	private static ApplicationContextRunner runner(RedisServer server, String user) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisClientAutoConfiguration.class, CircuitBreakerAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.host=" + server.host(), "spring.data.redis.port=" + server.port(),
+					"spring.data.redis.username=" + user, "spring.data.redis.password=pw");
+	}
+
+}

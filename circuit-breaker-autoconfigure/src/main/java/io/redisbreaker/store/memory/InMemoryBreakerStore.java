@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryBreakerStore implements BreakerStore {
 
-	private final Map<String, LocalBreaker> breakers = new ConcurrentHashMap<>();
+	private final Map<String, BreakerStateMachine> breakers = new ConcurrentHashMap<>();
 
 	private final InstantSource clock;
 
@@ -89,7 +89,7 @@ public final class InMemoryBreakerStore implements BreakerStore {
 	 */
 	public void seed(String name, CircuitState state, @Nullable Duration openFor) {
 		this.breakers.computeIfAbsent(name,
-				(key) -> new LocalBreaker(key, this.instanceId).seed(state, (openFor != null) ? now() + openFor.toMillis() : 0));
+				(key) -> new BreakerStateMachine(key, this.instanceId).seed(state, (openFor != null) ? now() + openFor.toMillis() : 0));
 	}
 
 	/** Visits each breaker that is open right now, with the time it has left. */
@@ -108,8 +108,8 @@ public final class InMemoryBreakerStore implements BreakerStore {
 		this.breakers.clear();
 	}
 
-	private LocalBreaker breaker(String name) {
-		return this.breakers.computeIfAbsent(name, (key) -> new LocalBreaker(key, this.instanceId));
+	private BreakerStateMachine breaker(String name) {
+		return this.breakers.computeIfAbsent(name, (key) -> new BreakerStateMachine(key, this.instanceId));
 	}
 
 	private long now() {

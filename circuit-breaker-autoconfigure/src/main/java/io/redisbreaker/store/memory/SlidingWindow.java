@@ -20,8 +20,8 @@ final class SlidingWindow {
 
 	private long slow;
 
+	/** Counts one outcome in the current bucket; the caller evicts first, as record.lua does. */
 	void add(CircuitBreakerConfig config, CallOutcome outcome, long now) {
-		evict(config, now);
 		long[] bucket = this.buckets.computeIfAbsent(now / config.getWindowBucket().toMillis(), (b) -> new long[3]);
 		bucket[0]++;
 		this.calls++;

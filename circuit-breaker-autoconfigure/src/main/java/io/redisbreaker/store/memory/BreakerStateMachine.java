@@ -18,11 +18,16 @@ import io.redisbreaker.store.StateChange;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One breaker's state in memory. The rules mirror the Redis scripts line for line (acquire.lua,
- * record.lua, operate.lua), so a breaker behaves the same whichever store holds it; the store contract
- * tests run against both. Methods are synchronized: this is the fallback path, not the hot one.
+ * The state machine of one breaker, in memory. The rules of a breaker live in two places that must
+ * agree: the Lua scripts the Redis store runs ({@code io/redisbreaker/store/redis/*.lua}, with the
+ * shared functions in {@code common.lua}) and this class. Its methods are named after the script
+ * functions one for one ({@code acquire.lua} is {@link #acquire}, {@code transition()} is
+ * {@link #transition}, {@code window_evict()} is {@link #windowEvict}, and so on), so a change to one
+ * can be checked against the other; the store contract tests run against both. {@code read_state()}
+ * and {@code keep_alive()} have no counterpart: the state is this object's fields and nothing here
+ * expires. Methods are synchronized: this is the fallback path, not the hot one.
  */
-final class LocalBreaker {
+final class BreakerStateMachine {
 
 	private final String name;
 
@@ -50,13 +55,13 @@ final class LocalBreaker {
 
 	private final SlidingWindow window = new SlidingWindow();
 
-	LocalBreaker(String name, String instanceId) {
+	BreakerStateMachine(String name, String instanceId) {
 		this.name = name;
 		this.instanceId = instanceId;
 	}
 
 	/** Takes over a state without a transition (nothing changed: this is the state all instances see). */
-	synchronized LocalBreaker seed(CircuitState seeded, long seededOpenUntil) {
+	synchronized BreakerStateMachine seed(CircuitState seeded, long seededOpenUntil) {
 		this.state = seeded;
 		this.openUntil = seededOpenUntil;
 		this.openedAt = seededOpenUntil;
@@ -111,8 +116,10 @@ final class LocalBreaker {
 		return recordClosed(config, outcome, now);
 	}
 
+	/** record.lua's CLOSED branch: counts the outcome and opens on a run of failures or a rate. */
 	private StateChange recordClosed(CircuitBreakerConfig config, CallOutcome outcome, long now) {
 		long windowMillis = config.getSlidingWindow().toMillis();
+		windowEvict(config, now);
 		this.window.add(config, outcome, now);
 		String trip = null;
 		if (outcome.isFailure()) {
@@ -143,6 +150,7 @@ final class LocalBreaker {
 		return change(true, (trip != null) ? open(config, now, trip, false) : null);
 	}
 
+	/** record.lua's HALF_OPEN branch: a failed trial reopens, enough successes close. */
 	private StateChange recordTrial(CircuitBreakerConfig config, CallOutcome outcome, long now) {
 		if (outcome.isFailure()) {
 			return change(true, open(config, now, "trial call failed", true));
@@ -170,15 +178,25 @@ final class LocalBreaker {
 	}
 
 	synchronized CircuitSnapshot snapshot(CircuitBreakerConfig config, long now) {
-		long windowStart = now - config.getSlidingWindow().toMillis();
-		this.window.evict(config, now);
-		int inWindow = (int) this.streak.stream().filter((t) -> t > windowStart).count();
+		windowEvict(config, now);
+		int inWindow = streakInWindow(config, now);
 		int inFlight = (int) this.permits.values().stream().filter((expiry) -> expiry > now).count();
 		return new CircuitSnapshot(this.name, this.state, this.epoch,
 				(this.changedAt > 0) ? Instant.ofEpochMilli(this.changedAt) : null, this.reason,
 				(this.state == CircuitState.OPEN) ? Instant.ofEpochMilli(this.openUntil) : null, inWindow,
 				this.window.calls(), this.window.failures(), this.window.slow(), inFlight, this.trialSuccesses,
 				this.reopens);
+	}
+
+	/** {@code window_evict()}: drops the buckets that left the window. */
+	private void windowEvict(CircuitBreakerConfig config, long now) {
+		this.window.evict(config, now);
+	}
+
+	/** {@code streak_in_window()}: failures of the current run that are still inside the window. */
+	private int streakInWindow(CircuitBreakerConfig config, long now) {
+		long windowStart = now - config.getSlidingWindow().toMillis();
+		return (int) this.streak.stream().filter((t) -> t > windowStart).count();
 	}
 
 	synchronized @Nullable Duration remainingOpen(long now) {
@@ -206,6 +224,7 @@ final class LocalBreaker {
 		return new StateTransition(this.name, from, to, this.epoch, why, this.instanceId, true);
 	}
 
+	/** {@code clear_counters()}. */
 	private void clearCounters() {
 		this.window.clear();
 		this.streak.clear();

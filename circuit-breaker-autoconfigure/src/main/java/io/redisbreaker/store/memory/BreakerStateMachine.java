@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
@@ -33,6 +34,8 @@ final class BreakerStateMachine {
 
 	private final String instanceId;
 
+	private final LongUnaryOperator epochs;
+
 	private CircuitState state = CircuitState.CLOSED;
 
 	private long epoch;
@@ -55,9 +58,14 @@ final class BreakerStateMachine {
 
 	private final SlidingWindow window = new SlidingWindow();
 
-	BreakerStateMachine(String name, String instanceId) {
+	/**
+	 * @param epochs gives the epoch that follows a given one; it must never repeat an epoch for this
+	 * name, even one of an earlier machine for it that was forgotten
+	 */
+	BreakerStateMachine(String name, String instanceId, LongUnaryOperator epochs) {
 		this.name = name;
 		this.instanceId = instanceId;
+		this.epochs = epochs;
 	}
 
 	/** Takes over a state without a transition (nothing changed: this is the state all instances see). */
@@ -88,7 +96,9 @@ final class BreakerStateMachine {
 					String.format("timeout: %.1fs", (now - this.openedAt) / 1000.0));
 		}
 		this.permits.values().removeIf((expiry) -> expiry <= now);
-		if (this.permits.size() + this.trialSuccesses < config.getHalfOpenMaxCalls()) {
+		// A retry after a lost reply holds its permit already: answer as the first attempt did.
+		if (this.permits.containsKey(permitId)
+				|| this.permits.size() + this.trialSuccesses < config.getHalfOpenMaxCalls()) {
 			this.permits.put(permitId, now + config.getHalfOpenPermitLease().toMillis());
 			return admission(true, permitId, null, moved);
 		}
@@ -127,7 +137,10 @@ final class BreakerStateMachine {
 			while (this.streak.size() > config.getFailureThreshold()) {
 				this.streak.removeLast();
 			}
-			if (this.streak.size() == config.getFailureThreshold() && this.streak.getLast() > now - windowMillis) {
+			// As record.lua: every stamp of a full run must lie in the window, so stamps from before
+			// the clock moved back do not count and are pushed out by the next failures.
+			if (this.streak.size() == config.getFailureThreshold()
+					&& streakInWindow(windowMillis, now) >= config.getFailureThreshold()) {
 				trip = String.format("failures: %d/%d", config.getFailureThreshold(), config.getFailureThreshold());
 			}
 		}
@@ -164,9 +177,14 @@ final class BreakerStateMachine {
 		return change(true, null);
 	}
 
+	/**
+	 * operate.lua: every command starts a new epoch, also one that finds the breaker in its target
+	 * state already (then no transition), so calls admitted before a reset no longer count.
+	 */
 	synchronized StateChange operate(OperatorCommand command, String why, long now) {
 		CircuitState target = command.target();
 		if (this.state == target) {
+			nextEpoch();
 			if (target == CircuitState.CLOSED) {
 				clearCounters();
 			}
@@ -179,7 +197,7 @@ final class BreakerStateMachine {
 
 	synchronized CircuitSnapshot snapshot(CircuitBreakerConfig config, long now) {
 		windowEvict(config, now);
-		int inWindow = streakInWindow(config, now);
+		int inWindow = streakInWindow(config.getSlidingWindow().toMillis(), now);
 		int inFlight = (int) this.permits.values().stream().filter((expiry) -> expiry > now).count();
 		return new CircuitSnapshot(this.name, this.state, this.epoch,
 				(this.changedAt > 0) ? Instant.ofEpochMilli(this.changedAt) : null, this.reason,
@@ -193,10 +211,9 @@ final class BreakerStateMachine {
 		this.window.evict(config, now);
 	}
 
-	/** {@code streak_in_window()}: failures of the current run that are still inside the window. */
-	private int streakInWindow(CircuitBreakerConfig config, long now) {
-		long windowStart = now - config.getSlidingWindow().toMillis();
-		return (int) this.streak.stream().filter((t) -> t > windowStart).count();
+	/** {@code streak_in_window()}: failures of the current run stamped in (now - window, now]. */
+	private int streakInWindow(long windowMillis, long now) {
+		return (int) this.streak.stream().filter((t) -> t > now - windowMillis && t <= now).count();
 	}
 
 	synchronized @Nullable Duration remainingOpen(long now) {
@@ -216,12 +233,20 @@ final class BreakerStateMachine {
 	private StateTransition transition(CircuitState to, long now, String why) {
 		CircuitState from = this.state;
 		this.state = to;
-		this.epoch++;
+		nextEpoch();
 		this.changedAt = now;
 		this.reason = why;
 		this.trialSuccesses = 0;
 		clearCounters();
 		return new StateTransition(this.name, from, to, this.epoch, why, this.instanceId, true);
+	}
+
+	/**
+	 * {@code next_epoch()}: epochs never repeat for a name, even after this machine was forgotten
+	 * ({@link InMemoryBreakerStore#clear()}); the store's epoch source guarantees that.
+	 */
+	private void nextEpoch() {
+		this.epoch = this.epochs.applyAsLong(this.epoch);
 	}
 
 	/** {@code clear_counters()}. */

@@ -3,9 +3,11 @@ package io.redisbreaker.store;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
+import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerConfig;
@@ -16,6 +18,7 @@ import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.StateTransition;
 import io.redisbreaker.testsupport.Await;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +36,9 @@ abstract class BreakerContractTests {
 
 	/** A fresh store; the same backing state for every call within one test. */
 	abstract BreakerStore store(String instanceId);
+
+	/** Loses every breaker's state at once, as a FLUSHALL or expired keys do to Redis. */
+	abstract void loseState();
 
 	CircuitBreaker breaker(String name, CircuitBreakerConfig config) {
 		return registry("instance-a", config).circuitBreaker(name);
@@ -337,6 +343,120 @@ abstract class BreakerContractTests {
 		CallPermit trial = trialOutlivingItsLease(breaker);
 		trial.recordSuccess();
 		assertThat(breaker.getSnapshot().trialSuccesses()).isZero();
+	}
+
+	@Test
+	void aRetriedAcquireIsAnsweredAsTheFirstAttemptWas() {
+		CircuitBreakerConfig config = config().halfOpenMaxCalls(1).successThreshold(1).build();
+		CircuitBreaker breaker = breaker("retried", config);
+		BreakerStore store = store("instance-a");
+		fail(breaker, 3);
+		Admission first = Await.value(DEADLINE, () -> join(store.acquire("retried", config, "permit-1")),
+				Admission::allowed, "a trial permit");
+		// The reply to the first attempt was lost and the caller retries with the same permit id.
+		Admission retried = join(store.acquire("retried", config, "permit-1"));
+		assertThat(retried.allowed()).isTrue();
+		assertThat(retried.state()).isEqualTo(CircuitState.HALF_OPEN);
+		assertThat(retried.permitId()).isEqualTo("permit-1");
+		assertThat(retried.epoch()).isEqualTo(first.epoch());
+		assertThat(join(store.acquire("retried", config, "permit-2")).allowed()).as("the only slot is taken").isFalse();
+		assertThat(breaker.getSnapshot().trialCallsInFlight()).isEqualTo(1);
+		assertThat(join(store.record("retried", config, retried, CallOutcome.SUCCESS)).state())
+			.isEqualTo(CircuitState.CLOSED);
+	}
+
+	@Test
+	void resettingAClosedBreakerStartsANewEpoch() {
+		CircuitBreaker breaker = breaker("reset-closed", config().build());
+		List<CallPermit> admittedBeforeTheReset = List.of(breaker.acquirePermission(), breaker.acquirePermission(),
+				breaker.acquirePermission());
+		long before = breaker.getSnapshot().epoch();
+		assertThat(breaker.reset()).isEqualTo(CircuitState.CLOSED);
+		assertThat(breaker.getSnapshot().epoch()).isGreaterThan(before);
+		admittedBeforeTheReset.forEach((permit) -> permit.recordFailure(new IOException("late")));
+		assertThat(breaker.getState()).as("calls admitted before the reset no longer count")
+			.isEqualTo(CircuitState.CLOSED);
+		assertThat(breaker.getSnapshot().calls()).isZero();
+		assertThat(this.transitions).as("nothing changed state").isEmpty();
+	}
+
+	@Test
+	void repeatingAnOperatorCommandStartsANewEpochWithoutATransition() {
+		CircuitBreaker breaker = breaker("repeated", config().build());
+		breaker.forceOpen();
+		long forced = breaker.getSnapshot().epoch();
+		assertThat(breaker.forceOpen()).isEqualTo(CircuitState.FORCED_OPEN);
+		long forcedAgain = breaker.getSnapshot().epoch();
+		assertThat(forcedAgain).isGreaterThan(forced);
+		breaker.disable();
+		breaker.disable();
+		assertThat(breaker.getSnapshot().epoch()).isGreaterThan(forcedAgain);
+		assertThat(this.transitions).extracting(StateTransition::to)
+			.containsExactly(CircuitState.FORCED_OPEN, CircuitState.DISABLED);
+	}
+
+	@Test
+	void epochsNeverRepeatAfterTheStateIsLost() {
+		CircuitBreaker breaker = breaker("forgotten", config().build());
+		fail(breaker, 3);
+		long beforeTheLoss = breaker.getSnapshot().epoch();
+		loseState();
+		assertThat(breaker.getState()).isEqualTo(CircuitState.CLOSED);
+		fail(breaker, 3);
+		CircuitSnapshot reopened = breaker.getSnapshot();
+		assertThat(reopened.state()).isEqualTo(CircuitState.OPEN);
+		assertThat(reopened.epoch()).isGreaterThan(beforeTheLoss);
+		assertThat(this.transitions).extracting(StateTransition::epoch).isSorted().doesNotHaveDuplicates();
+	}
+
+	@Test
+	void aTrialOutcomeFromBeforeTheStateWasLostDoesNotCount() {
+		CircuitBreaker breaker = breaker("stale-trial", config().build());
+		fail(breaker, 3);
+		CallPermit stale = Await.value(DEADLINE, () -> breaker.tryAcquirePermission().orElse(null),
+				(permit) -> permit != null, "a trial permit");
+		loseState();
+		fail(breaker, 3);
+		CallPermit fresh = Await.value(DEADLINE, () -> breaker.tryAcquirePermission().orElse(null),
+				(permit) -> permit != null, "a trial permit of the new half-open period");
+		stale.recordFailure(new IOException("late"));
+		assertThat(breaker.getState()).as("a trial of the lost period does not decide the new one")
+			.isEqualTo(CircuitState.HALF_OPEN);
+		fresh.recordSuccess();
+		breaker.acquirePermission().recordSuccess();
+		assertThat(breaker.getState()).isEqualTo(CircuitState.CLOSED);
+	}
+
+	/**
+	 * A rolling change of {@code sliding-window}: instances with 60 s and 61 s windows cut time into
+	 * buckets of 1000 ms and 1017 ms. The failures of one must still age out for the other.
+	 */
+	@Test
+	@Tag("slow")
+	void countsAgeOutForInstancesWithDifferentWindows() {
+		CircuitBreaker old = registry("old", rateConfig().slidingWindow(Duration.ofSeconds(60)).build())
+			.circuitBreaker("rolling");
+		CircuitBreaker updated = registry("updated", rateConfig().slidingWindow(Duration.ofSeconds(61)).build())
+			.circuitBreaker("rolling");
+		fail(old, 2);
+		assertThat(updated.getSnapshot().failedCalls()).as("the other instance's failures count").isEqualTo(2);
+		Await.until(Duration.ofSeconds(90),
+				() -> old.getSnapshot().calls() == 0 && updated.getSnapshot().calls() == 0,
+				"the failures to leave both windows");
+		fail(updated, 1);
+		assertThat(updated.getState()).as("failures older than the window do not count").isEqualTo(CircuitState.CLOSED);
+		assertThat(updated.getSnapshot().calls()).isEqualTo(1);
+		fail(old, 1);
+		assertThat(old.getSnapshot().calls()).isEqualTo(2);
+		assertThat(old.getState()).isEqualTo(CircuitState.CLOSED);
+	}
+
+	private static CircuitBreakerConfig.Builder rateConfig() {
+		return config().failureThreshold(100).failureRateThreshold(50).minimumCalls(3);
+	}
+
+	static <T> T join(CompletionStage<T> stage) {
+		return stage.toCompletableFuture().join();
 	}
 
 	/** Opens the breaker, takes a trial permit, and lets its lease run out while another caller reclaims it. */

@@ -1,16 +1,22 @@
 package io.redisbreaker.store;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.cluster.SlotHash;
+import io.redisbreaker.core.CallOutcome;
+import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
+import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitBreakerConfigs;
 import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.store.redis.BreakerKeys;
 import io.redisbreaker.store.redis.RedisBreakerStore;
@@ -20,6 +26,8 @@ import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +61,11 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 		return redisStore(instanceId, Duration.ofHours(1));
 	}
 
+	@Override
+	void loseState() {
+		this.server.command("FLUSHALL");
+	}
+
 	RedisBreakerStore redisStore(String instanceId, Duration ttl) {
 		// Each store gets a client of its own, like separate application instances.
 		RedisClient client = RedisClient.create(this.server.uri());
@@ -76,10 +89,12 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 	@Test
 	void theTtlIsRefreshedOnWritesAndStateVanishesToClosed() {
 		CircuitBreaker breaker = new CircuitBreakerRegistry(redisStore("a", Duration.ofSeconds(1)),
-				CircuitBreakerConfigs.of(config().build()), this.transitions::add, "a")
+				CircuitBreakerConfigs.of(config().slidingWindow(Duration.ofSeconds(1)).build()), this.transitions::add,
+				"a")
 			.circuitBreaker("short-lived");
 		fail(breaker, 3);
-		// Open for 300 ms, then the 1 s TTL (read once the outcomes, sent without waiting, have landed).
+		// Open for 300 ms, then the 1 s TTL (an open breaker's keys also outlive its 1 s window); read
+		// once the outcomes, sent without waiting, have landed.
 		Await.until(DEADLINE, () -> "OPEN".equals(this.server.command("HGET", "cb:{short-lived}", "state")),
 				"the breaker to open");
 		assertThat((Long) this.server.command("PTTL", "cb:{short-lived}")).isBetween(1L, 1300L);
@@ -141,6 +156,108 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 		Await.until(DEADLINE, () -> a.getState() == CircuitState.OPEN, "b's failure to open the breaker");
 		assertThat(b.tryAcquirePermission()).isEmpty();
 		assertThat(awaitTransitions(1)).singleElement().satisfies((t) -> assertThat(t.origin()).isEqualTo("b"));
+	}
+
+	@ParameterizedTest(name = "{0} = {1}")
+	@CsvSource({ "state, half_open, state", "state, '', state", "epoch, abc, epoch", "epoch, 1.5, epoch",
+			"open_until, soon, open_until", "opened_at, 1e3, opened_at", "opens, -, opens", "trial_ok, x1, trial_ok" })
+	void aCorruptStateFailsEveryScriptWithARecognisableError(String field, String value, String reported) {
+		this.server.command("HSET", "cb:{corrupt}", "state", "HALF_OPEN", "epoch", "7", "opened_at", "1",
+				"open_until", "2", "opens", "0", "trial_ok", "0");
+		this.server.command("HSET", "cb:{corrupt}", field, value);
+		RedisBreakerStore store = redisStore("a", Duration.ofHours(1));
+		CircuitBreakerConfig config = config().build();
+		Admission admission = new Admission(true, CircuitState.HALF_OPEN, 7, "permit", null,
+				Admission.Issuer.SHARED, null);
+		String expected = "BREAKER_CORRUPT cb:{corrupt} field " + reported + " = '" + value + "'";
+		assertThat(List.of(store.acquire("corrupt", config, "permit"),
+				store.record("corrupt", config, admission, CallOutcome.FAILURE),
+				store.operate("corrupt", OperatorCommand.CLOSE, "reset"), store.snapshot("corrupt", config),
+				store.reconcileOpen("corrupt", Duration.ofSeconds(1), 7, "reconciled")))
+			.allSatisfy((result) -> assertThat(failure(result)).startsWith(expected));
+		assertThat(this.server.command("EXISTS", "cb:{corrupt}:permits")).as("no trial permit was handed out")
+			.isEqualTo(0L);
+		assertThat(this.server.command("HGET", "cb:{corrupt}", field)).as("nothing was rewritten").isEqualTo(value);
+	}
+
+	@Test
+	void aKeyOfTheWrongTypeFailsNamingTheKey() {
+		this.server.command("SET", "cb:{wrong}", "x");
+		this.server.command("SET", "cb:{wrong-window}:window", "x");
+		RedisBreakerStore store = redisStore("a", Duration.ofHours(1));
+		assertThat(failure(store.acquire("wrong", config().build(), "permit"))).startsWith("WRONGTYPE")
+			.contains("cb:{wrong}");
+		Admission closed = join(store.acquire("wrong-window", config().build(), "permit"));
+		assertThat(failure(store.record("wrong-window", config().build(), closed, CallOutcome.FAILURE)))
+			.startsWith("WRONGTYPE")
+			.contains("cb:{wrong-window}:window");
+	}
+
+	@Test
+	void aHalfOpenBreakerOutlivesAShortKeyTtl() {
+		CircuitBreaker breaker = new CircuitBreakerRegistry(redisStore("a", Duration.ofSeconds(1)),
+				CircuitBreakerConfigs.of(config().halfOpenPermitLease(Duration.ofSeconds(5)).build()),
+				this.transitions::add, "a")
+			.circuitBreaker("half-open-ttl");
+		fail(breaker, 3);
+		CallPermit trial = Await.value(DEADLINE, () -> breaker.tryAcquirePermission().orElse(null),
+				(permit) -> permit != null, "a trial permit");
+		long acquiredAt = serverMillis();
+		assertThat(List.of("cb:{half-open-ttl}", "cb:{half-open-ttl}:permits"))
+			.allSatisfy((key) -> assertThat((Long) this.server.command("PTTL", key)).as("PTTL " + key)
+				.isGreaterThan(4000L));
+		Await.until(DEADLINE, () -> serverMillis() > acquiredAt + 1500, "the 1 s key-ttl to pass");
+		assertThat(breaker.getState()).as("still half-open while a trial holds its lease")
+			.isEqualTo(CircuitState.HALF_OPEN);
+		trial.recordSuccess();
+		assertThat(breaker.getSnapshot().trialSuccesses()).isEqualTo(1);
+	}
+
+	@Test
+	void countsLeftByAClockThatRanAheadDoNotCountOnceItMovesBack() {
+		// Redis TIME moved back by a minute: the window and streak hold what was written before.
+		long ahead = serverMillis() + 60_000;
+		String bucket = Long.toString(ahead - ahead % 1000);
+		this.server.command("HSET", "cb:{jumped}:window", "c", "2", "f", "2", "c" + bucket, "2", "f" + bucket, "2",
+				"lo", bucket, "hi", bucket);
+		this.server.command("RPUSH", "cb:{jumped}:streak", Long.toString(ahead), Long.toString(ahead));
+		CircuitBreaker breaker = breaker("jumped",
+				config().slidingWindow(Duration.ofSeconds(1)).failureRateThreshold(50).minimumCalls(3).build());
+		fail(breaker, 1);
+		CircuitSnapshot afterTheJump = breaker.getSnapshot();
+		assertThat(afterTheJump.state()).as("failures stamped a minute ahead are not inside the window")
+			.isEqualTo(CircuitState.CLOSED);
+		assertThat(afterTheJump.calls()).isEqualTo(1);
+		assertThat(afterTheJump.consecutiveFailures()).isEqualTo(1);
+		fail(breaker, 1);
+		Await.until(DEADLINE, () -> {
+			CircuitSnapshot snapshot = breaker.getSnapshot();
+			return snapshot.calls() == 0 && snapshot.consecutiveFailures() == 0;
+		}, "the failures to leave the 1 s window");
+		breaker.acquirePermission().recordFailure(new IOException("again"));
+		assertThat(breaker.getState()).isEqualTo(CircuitState.CLOSED);
+		assertThat(breaker.getSnapshot().calls()).isEqualTo(1);
+		assertThat(breaker.getSnapshot().consecutiveFailures()).isEqualTo(1);
+	}
+
+	private long serverMillis() {
+		List<?> time = (List<?>) this.server.command("TIME");
+		return Long.parseLong(String.valueOf(time.get(0))) * 1000 + Long.parseLong(String.valueOf(time.get(1))) / 1000;
+	}
+
+	private static String failure(CompletionStage<?> result) {
+		Throwable failure;
+		try {
+			result.toCompletableFuture().join();
+			throw new AssertionError("expected the script to fail");
+		}
+		catch (RuntimeException ex) {
+			failure = ex;
+		}
+		while (failure.getCause() != null) {
+			failure = failure.getCause();
+		}
+		return String.valueOf(failure.getMessage());
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.redisbreaker.store.memory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import io.redisbreaker.core.CallOutcome;
@@ -26,11 +28,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryBreakerStore implements BreakerStore {
 
-	private final Map<String, LocalBreaker> breakers = new ConcurrentHashMap<>();
+	private final Map<String, BreakerStateMachine> breakers = new ConcurrentHashMap<>();
 
 	private final InstantSource clock;
 
 	private final String instanceId;
+
+	/** The last epoch handed out; it outlives {@link #clear()}, so epochs never repeat for a name. */
+	private final AtomicLong lastEpoch = new AtomicLong();
 
 	public InMemoryBreakerStore(String instanceId) {
 		this(instanceId, InstantSource.system());
@@ -89,7 +94,7 @@ public final class InMemoryBreakerStore implements BreakerStore {
 	 */
 	public void seed(String name, CircuitState state, @Nullable Duration openFor) {
 		this.breakers.computeIfAbsent(name,
-				(key) -> new LocalBreaker(key, this.instanceId).seed(state, (openFor != null) ? now() + openFor.toMillis() : 0));
+				(key) -> new BreakerStateMachine(key, this.instanceId, this::nextEpoch).seed(state, (openFor != null) ? now() + openFor.toMillis() : 0));
 	}
 
 	/** Visits each breaker that is open right now, with the time it has left. */
@@ -108,8 +113,18 @@ public final class InMemoryBreakerStore implements BreakerStore {
 		this.breakers.clear();
 	}
 
-	private LocalBreaker breaker(String name) {
-		return this.breakers.computeIfAbsent(name, (key) -> new LocalBreaker(key, this.instanceId));
+	private BreakerStateMachine breaker(String name) {
+		return this.breakers.computeIfAbsent(name, (key) -> new BreakerStateMachine(key, this.instanceId, this::nextEpoch));
+	}
+
+	/**
+	 * As common.lua's {@code next_epoch()}: at least the clock in microseconds, so epochs also grow
+	 * across restarts, and above every epoch this store handed out, so they grow across {@link #clear()}.
+	 */
+	private long nextEpoch(long current) {
+		Instant now = this.clock.instant();
+		long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+		return this.lastEpoch.updateAndGet((last) -> Math.max(Math.max(last, current) + 1, micros));
 	}
 
 	private long now() {

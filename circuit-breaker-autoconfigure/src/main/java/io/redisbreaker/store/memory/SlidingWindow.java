@@ -7,8 +7,10 @@ import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 
 /**
- * Calls, failures and slow calls per time bucket, aging out bucket by bucket like the Redis window.
- * Not thread-safe: its owner synchronizes.
+ * Calls, failures and slow calls per time bucket, aging out bucket by bucket like the Redis window
+ * ({@code window_evict()} in common.lua): buckets are keyed by their start time in milliseconds and
+ * count while that start lies in [start of the oldest bucket of the window, now]. Older buckets aged
+ * out; later ones were written before the clock moved back. Not thread-safe: its owner synchronizes.
  */
 final class SlidingWindow {
 
@@ -20,9 +22,10 @@ final class SlidingWindow {
 
 	private long slow;
 
+	/** Counts one outcome in the current bucket; the caller evicts first, as record.lua does. */
 	void add(CircuitBreakerConfig config, CallOutcome outcome, long now) {
-		evict(config, now);
-		long[] bucket = this.buckets.computeIfAbsent(now / config.getWindowBucket().toMillis(), (b) -> new long[3]);
+		long bucketMillis = config.getWindowBucket().toMillis();
+		long[] bucket = this.buckets.computeIfAbsent(now - Math.floorMod(now, bucketMillis), (b) -> new long[3]);
 		bucket[0]++;
 		this.calls++;
 		if (outcome.isRecordedFailure()) {
@@ -36,10 +39,20 @@ final class SlidingWindow {
 	}
 
 	void evict(CircuitBreakerConfig config, long now) {
+		if (this.buckets.isEmpty()) {
+			return;
+		}
 		long bucketMillis = config.getWindowBucket().toMillis();
 		long bucketCount = (config.getSlidingWindow().toMillis() + bucketMillis - 1) / bucketMillis;
-		long oldest = now / bucketMillis - bucketCount + 1;
-		Map<Long, long[]> expired = this.buckets.headMap(oldest);
+		long oldest = now - Math.floorMod(now, bucketMillis) - (bucketCount - 1) * bucketMillis;
+		if (this.buckets.firstKey() >= oldest && this.buckets.lastKey() <= now) {
+			return;
+		}
+		drop(this.buckets.headMap(oldest, false));
+		drop(this.buckets.tailMap(now, false));
+	}
+
+	private void drop(Map<Long, long[]> expired) {
 		for (long[] bucket : expired.values()) {
 			this.calls -= bucket[0];
 			this.failures -= bucket[1];

@@ -122,7 +122,7 @@ public final class RedisBreakerStore implements BreakerStore {
 	public CompletionStage<Admission> acquire(String name, CircuitBreakerConfig config, String permitId) {
 		return run(true, (commands) -> ACQUIRE.run(commands, this.keys.of(name), arg(permitId), arg(config.getHalfOpenMaxCalls()),
 					arg(config.getHalfOpenPermitLease().toMillis()), this.ttlMillis, this.channel, arg(name),
-					this.origin))
+					this.origin, arg(config.getSlidingWindow().toMillis())))
 			.thenApply((reply) -> {
 				boolean allowed = number(reply, 0) == 1;
 				boolean permit = number(reply, 3) == 1;

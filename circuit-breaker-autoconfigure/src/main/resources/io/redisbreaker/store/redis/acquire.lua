@@ -1,9 +1,11 @@
 -- Decides whether one call may run.
--- ARGV: permit_id, half_open_max_calls, permit_lease_ms, ttl_ms, channel, name, origin
+-- ARGV: permit_id, half_open_max_calls, permit_lease_ms, ttl_ms, channel, name, origin, window_ms
 -- Returns: {allowed 0|1, state, epoch, permit 0|1, retry_after_ms, from, to, reason}
 -- CLOSED, DISABLED and FORCED_OPEN decide without writing anything: the common path is a read.
+-- Acquiring again with a permit id that holds a live permit answers as the first time did (allowed,
+-- same epoch, lease renewed): a retry after a lost reply must not lock its caller out of its own slot.
 local permit_id, max_calls, lease_ms, ttl_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local channel, name, origin = ARGV[5], ARGV[6], ARGV[7]
+local channel, name, origin, window_ms = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
 
 local s = read_state()
 if s.state == 'CLOSED' or s.state == 'DISABLED' then
@@ -26,15 +28,17 @@ end
 
 -- HALF_OPEN: at most max_calls trial calls per epoch across all instances. A permit is a lease,
 -- so a holder that dies mid-call gives its slot back when the lease runs out.
-redis.call('ZREMRANGEBYSCORE', PERMITS, '-inf', now)
-local in_flight = redis.call('ZCARD', PERMITS)
+call('ZREMRANGEBYSCORE', PERMITS, '-inf', now)
 local allowed, permit, retry_after = 0, 0, 0
-if in_flight + s.trial_ok < max_calls then
-  redis.call('ZADD', PERMITS, now + lease_ms, permit_id)
+if call('ZSCORE', PERMITS, permit_id) then
+  call('ZADD', PERMITS, now + lease_ms, permit_id)
+  allowed, permit = 1, 1
+elseif call('ZCARD', PERMITS) + s.trial_ok < max_calls then
+  call('ZADD', PERMITS, now + lease_ms, permit_id)
   allowed, permit = 1, 1
 else
-  local first = redis.call('ZRANGE', PERMITS, 0, 0, 'WITHSCORES')
+  local first = call('ZRANGE', PERMITS, 0, 0, 'WITHSCORES')
   if first[2] then retry_after = tonumber(first[2]) - now else retry_after = -1 end
 end
-keep_alive(s, now, ttl_ms)
+keep_alive(s, now, ttl_ms, window_ms)
 return {allowed, s.state, s.epoch, permit, retry_after, moved[1], moved[2], moved[3]}

@@ -1,23 +1,63 @@
--- Shared by every breaker script; the Java side prepends it to each script before loading.
+-- Shared by every breaker script; the Java side prepends it to each script before loading. The same
+-- rules run in memory in io.redisbreaker.store.memory.BreakerStateMachine, whose methods carry the
+-- names of these functions: change both the same way.
 --
 -- Keys of one breaker (all share the hash tag {name}, so they live in one cluster slot):
 --   KEYS[1] state   HASH   state, epoch, opened_at, open_until, opens, trial_ok, changed_at, reason
---   KEYS[2] window  HASH   per-bucket counters c<b>, f<b>, s<b>, running totals c, f, s, and head
+--   KEYS[2] window  HASH   per-bucket counters c<start>, f<start>, s<start> named by the bucket's start
+--                          time in ms, running totals c, f, s, and lo, hi: the earliest and latest start
 --   KEYS[3] streak  LIST   timestamps of the current run of consecutive failures, newest first
 --   KEYS[4] permits ZSET   half-open trial permits: member = permit id, score = lease expiry (ms)
 --
 -- All times are Redis server time in milliseconds, so instance clocks never decide anything.
+--
+-- Errors. A state hash that no script could have written fails every script with an error reply
+--   BREAKER_CORRUPT <state key> field <field> = '<value>' (expected <what>)
+-- (the value cut to 64 bytes; Redis appends " script: <sha>, on @user_script:<line>."). The state must be
+-- one of CLOSED, OPEN, HALF_OPEN, FORCED_OPEN, DISABLED (absent means CLOSED) and epoch, opened_at,
+-- open_until, opens, trial_ok absent or decimal integers; a corrupt state is never guessed at, least of
+-- all as HALF_OPEN. A key of the wrong type fails with Redis' own WRONGTYPE error, to which the
+-- scripts append " (key <key>)".
 
 local STATE, WINDOW, STREAK, PERMITS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
+local STATES = {CLOSED = true, OPEN = true, HALF_OPEN = true, FORCED_OPEN = true, DISABLED = true}
+
+-- The microseconds of the last TIME read, for epochs.
+local now_us = nil
+
 local function now_ms()
   local t = redis.call('TIME')
+  now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- redis.call for a command on one key: same cost, but an error (WRONGTYPE) names the key.
+local function call(command, key, ...)
+  local reply = redis.pcall(command, key, ...)
+  if type(reply) == 'table' and reply.err then
+    error({err = reply.err .. ' (key ' .. key .. ')'})
+  end
+  return reply
+end
+
 -- Lua 5.1 numbers are doubles; format whole numbers explicitly so Redis never stores "1.7e+12".
+-- Doubles hold integers exactly up to 2^53, so epochs in microseconds (~1.8e15) stay exact.
 local function int(x)
   return string.format('%d', x)
+end
+
+local function corrupt(key, field, value, expected)
+  error({err = string.format("BREAKER_CORRUPT %s field %s = '%s' (expected %s)", key, field,
+    string.sub(tostring(value), 1, 64), expected)})
+end
+
+-- A stored integer, or default when absent; anything else is corruption, never silently coerced
+-- (tonumber would accept '1e3' or ' 5' and turn garbage into nil).
+local function stored_int(key, field, v, default)
+  if v == false or v == nil then return default end
+  if not string.find(v, '^%-?%d+$') then corrupt(key, field, v, 'an integer') end
+  return tonumber(v)
 end
 
 local function num(v, default)
@@ -26,14 +66,18 @@ local function num(v, default)
 end
 
 local function read_state()
-  local v = redis.call('HMGET', STATE, 'state', 'epoch', 'opened_at', 'open_until', 'opens', 'trial_ok')
+  local v = call('HMGET', STATE, 'state', 'epoch', 'opened_at', 'open_until', 'opens', 'trial_ok')
+  local state = v[1] or 'CLOSED'
+  if not STATES[state] then
+    corrupt(STATE, 'state', state, 'CLOSED, OPEN, HALF_OPEN, FORCED_OPEN or DISABLED')
+  end
   return {
-    state = v[1] or 'CLOSED',
-    epoch = num(v[2], 0),
-    opened_at = num(v[3], 0),
-    open_until = num(v[4], 0),
-    opens = num(v[5], 0),
-    trial_ok = num(v[6], 0),
+    state = state,
+    epoch = stored_int(STATE, 'epoch', v[2], 0),
+    opened_at = stored_int(STATE, 'opened_at', v[3], 0),
+    open_until = stored_int(STATE, 'open_until', v[4], 0),
+    opens = stored_int(STATE, 'opens', v[5], 0),
+    trial_ok = stored_int(STATE, 'trial_ok', v[6], 0),
   }
 end
 
@@ -47,15 +91,26 @@ local function clear_counters()
   redis.call('DEL', WINDOW, STREAK, PERMITS)
 end
 
+-- Epochs never repeat for a name, even after its keys were lost (FLUSHALL, expiry, failover to an
+-- empty replica): a new epoch is at least the current Redis time in microseconds, so a permit or an
+-- outcome from a forgotten period can never match a new one.
+local function next_epoch(s)
+  if now_us == nil then now_ms() end
+  local epoch = s.epoch + 1
+  if now_us > epoch then epoch = now_us end
+  s.epoch = epoch
+  return epoch
+end
+
 -- Moves the breaker to a new state and epoch, publishes the transition and returns it.
 -- Outcomes of calls admitted under an older epoch are ignored from then on.
 local function transition(s, to, now, reason, fields, channel, name, origin)
   local from = s.state
-  s.epoch = s.epoch + 1
+  next_epoch(s)
   s.state = to
-  redis.call('HSET', STATE, 'state', to, 'epoch', int(s.epoch), 'changed_at', int(now), 'reason', reason)
+  call('HSET', STATE, 'state', to, 'epoch', int(s.epoch), 'changed_at', int(now), 'reason', reason)
   if fields then
-    redis.call('HSET', STATE, unpack(fields))
+    call('HSET', STATE, unpack(fields))
   end
   clear_counters()
   if channel ~= '' then
@@ -64,15 +119,23 @@ local function transition(s, to, now, reason, fields, channel, name, origin)
   return {from, to, reason}
 end
 
--- Keeps a state key alive for at least its configured TTL and for as long as it stays OPEN.
-local function keep_alive(s, now, ttl_ms)
+-- Keeps a breaker's keys alive for at least the key TTL. A breaker that is not closed keeps them for
+-- as long as it needs them: HALF_OPEN for max(key TTL, window, longest live trial lease), OPEN for its
+-- remaining open time plus max(key TTL, window). Otherwise a short key-ttl lets it expire into CLOSED,
+-- silently and with trials still running. Forced states never expire.
+-- window_ms: the sliding window, or nil when the script does not know it.
+local function keep_alive(s, now, ttl_ms, window_ms)
   if s.state == 'FORCED_OPEN' or s.state == 'DISABLED' then
-    redis.call('PERSIST', STATE)
+    call('PERSIST', STATE)
     return
   end
   local ttl = ttl_ms
-  if s.state == 'OPEN' and s.open_until - now + ttl_ms > ttl then
-    ttl = s.open_until - now + ttl_ms
+  if s.state ~= 'CLOSED' and window_ms and window_ms > ttl then ttl = window_ms end
+  if s.state == 'OPEN' then
+    ttl = math.max(s.open_until - now, 0) + ttl
+  elseif s.state == 'HALF_OPEN' then
+    local last = call('ZRANGE', PERMITS, -1, -1, 'WITHSCORES')
+    if last[2] and tonumber(last[2]) - now > ttl then ttl = tonumber(last[2]) - now end
   end
   refresh_ttl(ttl)
 end
@@ -89,59 +152,109 @@ local function open(s, now, reason, open_ms, multiplier, max_open_ms, from_trial
     channel, name, origin)
 end
 
--- Time-bucketed sliding window: counts age out bucket by bucket, and running totals keep reads O(1).
--- Evicting walks only buckets that fell out since the last write, so the cost is amortised O(1).
-local function window_evict(now, window_ms, bucket_ms)
-  local buckets = math.ceil(window_ms / bucket_ms)
-  local oldest = math.floor(now / bucket_ms) - buckets + 1
-  local head = num(redis.call('HGET', WINDOW, 'head'), nil)
-  if head == nil then
-    redis.call('HSET', WINDOW, 'head', int(oldest))
-    return
-  end
-  if head >= oldest then return end
-  if oldest - head >= buckets then
-    redis.call('DEL', WINDOW)
-  else
-    for b = head, oldest - 1 do
-      local c, f, sl = 'c' .. int(b), 'f' .. int(b), 's' .. int(b)
-      local v = redis.call('HMGET', WINDOW, c, f, sl)
-      if v[1] then redis.call('HINCRBY', WINDOW, 'c', -tonumber(v[1])) end
-      if v[2] then redis.call('HINCRBY', WINDOW, 'f', -tonumber(v[2])) end
-      if v[3] then redis.call('HINCRBY', WINDOW, 's', -tonumber(v[3])) end
-      redis.call('HDEL', WINDOW, c, f, sl)
-    end
-  end
-  redis.call('HSET', WINDOW, 'head', int(oldest))
+-- Time-bucketed sliding window. Buckets are named by their start time in ms, so instances whose
+-- windows (and so bucket sizes) differ during a rolling change still agree on what each bucket
+-- covers. A bucket counts while its start lies in [start of the oldest bucket of this instance's
+-- window, now]: older ones aged out, later ones were written before the Redis clock moved back.
+local function bucket_start(now, bucket_ms)
+  return now - now % bucket_ms
 end
 
--- Read-only view of the window totals (for snapshots): sums the buckets still inside the window.
-local function window_totals(now, window_ms, bucket_ms)
-  local buckets = math.ceil(window_ms / bucket_ms)
-  local current = math.floor(now / bucket_ms)
-  local fields = {}
-  for b = current - buckets + 1, current do
-    local i = int(b)
-    fields[#fields + 1] = 'c' .. i
-    fields[#fields + 1] = 'f' .. i
-    fields[#fields + 1] = 's' .. i
+local function window_oldest(now, window_ms, bucket_ms)
+  return bucket_start(now, bucket_ms) - (math.ceil(window_ms / bucket_ms) - 1) * bucket_ms
+end
+
+-- Every bucket of the window with its counts, from a full read (only when some may be out of range).
+local function window_buckets()
+  local all = call('HGETALL', WINDOW)
+  local buckets = {}
+  for i = 1, #all, 2 do
+    local kind, start = string.match(all[i], '^([cfs])(%d+)$')
+    if kind then
+      local b = buckets[start]
+      if b == nil then
+        b = {c = 0, f = 0, s = 0, start = tonumber(start)}
+        buckets[start] = b
+      end
+      b[kind] = stored_int(WINDOW, all[i], all[i + 1], 0)
+    end
   end
-  local v = redis.call('HMGET', WINDOW, unpack(fields))
+  return buckets
+end
+
+-- Drops the buckets outside the window and returns the earliest and latest bucket start left (nil
+-- when the window is empty). The common case reads lo and hi and finds nothing out of range: O(1);
+-- only when a bucket aged out (once per bucket period) or the clock moved back is the hash walked.
+local function window_evict(now, window_ms, bucket_ms)
+  local oldest = window_oldest(now, window_ms, bucket_ms)
+  local v = call('HMGET', WINDOW, 'lo', 'hi', 'c')
+  local lo, hi = stored_int(WINDOW, 'lo', v[1], nil), stored_int(WINDOW, 'hi', v[2], nil)
+  if lo == nil or hi == nil then
+    -- Empty, or counts without bounds (written by an older version): start afresh.
+    if v[3] then call('DEL', WINDOW) end
+    return nil, nil
+  end
+  if lo >= oldest and hi <= now then return lo, hi end
+  if hi < oldest or lo > now then
+    call('DEL', WINDOW)
+    return nil, nil
+  end
   local c, f, sl = 0, 0, 0
-  for i = 1, #v, 3 do
-    c = c + num(v[i], 0)
-    f = f + num(v[i + 1], 0)
-    sl = sl + num(v[i + 2], 0)
+  local dropped = {}
+  local new_lo, new_hi = nil, nil
+  for start, b in pairs(window_buckets()) do
+    if b.start < oldest or b.start > now then
+      c, f, sl = c + b.c, f + b.f, sl + b.s
+      dropped[#dropped + 1] = 'c' .. start
+      dropped[#dropped + 1] = 'f' .. start
+      dropped[#dropped + 1] = 's' .. start
+    else
+      if new_lo == nil or b.start < new_lo then new_lo = b.start end
+      if new_hi == nil or b.start > new_hi then new_hi = b.start end
+    end
+  end
+  if new_lo == nil then
+    call('DEL', WINDOW)
+    return nil, nil
+  end
+  if #dropped > 0 then call('HDEL', WINDOW, unpack(dropped)) end
+  if c > 0 then call('HINCRBY', WINDOW, 'c', -c) end
+  if f > 0 then call('HINCRBY', WINDOW, 'f', -f) end
+  if sl > 0 then call('HINCRBY', WINDOW, 's', -sl) end
+  call('HSET', WINDOW, 'lo', int(new_lo), 'hi', int(new_hi))
+  return new_lo, new_hi
+end
+
+-- Read-only view of the window totals (for snapshots): the running totals when every bucket is in
+-- range, else the sum of the buckets that are.
+local function window_totals(now, window_ms, bucket_ms)
+  local oldest = window_oldest(now, window_ms, bucket_ms)
+  local v = call('HMGET', WINDOW, 'lo', 'hi', 'c', 'f', 's')
+  local lo, hi = stored_int(WINDOW, 'lo', v[1], nil), stored_int(WINDOW, 'hi', v[2], nil)
+  if lo == nil or hi == nil then return 0, 0, 0 end
+  if lo >= oldest and hi <= now then
+    return num(v[3], 0), num(v[4], 0), num(v[5], 0)
+  end
+  local c, f, sl = 0, 0, 0
+  for _, b in pairs(window_buckets()) do
+    if b.start >= oldest and b.start <= now then
+      c, f, sl = c + b.c, f + b.f, sl + b.s
+    end
   end
   return c, f, sl
 end
 
--- Failures of the current consecutive run that are still inside the window.
-local function streak_in_window(now, window_ms)
-  local stamps = redis.call('LRANGE', STREAK, 0, -1)
+-- Failures of the current consecutive run that are inside the window: a stamp counts only if
+-- now - window < t <= now, so stamps written before the clock moved back do not.
+local function count_in_window(stamps, now, window_ms)
   local n = 0
   for _, t in ipairs(stamps) do
-    if tonumber(t) > now - window_ms then n = n + 1 end
+    local stamp = stored_int(STREAK, 'stamp', t, 0)
+    if stamp > now - window_ms and stamp <= now then n = n + 1 end
   end
   return n
+end
+
+local function streak_in_window(now, window_ms)
+  return count_in_window(call('LRANGE', STREAK, 0, -1), now, window_ms)
 end

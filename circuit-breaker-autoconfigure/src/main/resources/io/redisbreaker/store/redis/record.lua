@@ -13,7 +13,7 @@ local channel, name, origin = ARGV[15], ARGV[16], ARGV[17]
 local s = read_state()
 local released = 0
 if permit_id ~= '' then
-  released = redis.call('ZREM', PERMITS, permit_id)
+  released = call('ZREM', PERMITS, permit_id)
 end
 -- An outcome from an earlier epoch belongs to a state that no longer exists: it must not count.
 if epoch ~= s.epoch or outcome == 'I' then
@@ -25,30 +25,42 @@ local now = now_ms()
 local moved = {'', '', ''}
 
 if s.state == 'CLOSED' then
-  window_evict(now, window_ms, bucket_ms)
-  local bucket = int(math.floor(now / bucket_ms))
-  local calls = redis.call('HINCRBY', WINDOW, 'c', 1)
-  redis.call('HINCRBY', WINDOW, 'c' .. bucket, 1)
-  local failures = tonumber(redis.call('HGET', WINDOW, 'f') or '0')
-  local slow = tonumber(redis.call('HGET', WINDOW, 's') or '0')
+  local lo, hi = window_evict(now, window_ms, bucket_ms)
+  local start = bucket_start(now, bucket_ms)
+  local bucket = int(start)
+  if lo == nil then
+    call('HSET', WINDOW, 'lo', bucket, 'hi', bucket)
+  elseif start < lo then
+    call('HSET', WINDOW, 'lo', bucket)
+  elseif start > hi then
+    call('HSET', WINDOW, 'hi', bucket)
+  end
+  local calls = call('HINCRBY', WINDOW, 'c', 1)
+  call('HINCRBY', WINDOW, 'c' .. bucket, 1)
+  local totals = call('HMGET', WINDOW, 'f', 's')
+  local failures = tonumber(totals[1] or '0')
+  local slow = tonumber(totals[2] or '0')
   if outcome == 'F' or outcome == 'SF' then
-    failures = redis.call('HINCRBY', WINDOW, 'f', 1)
-    redis.call('HINCRBY', WINDOW, 'f' .. bucket, 1)
+    failures = call('HINCRBY', WINDOW, 'f', 1)
+    call('HINCRBY', WINDOW, 'f' .. bucket, 1)
   end
   if outcome == 'SS' or outcome == 'SF' then
-    slow = redis.call('HINCRBY', WINDOW, 's', 1)
-    redis.call('HINCRBY', WINDOW, 's' .. bucket, 1)
+    slow = call('HINCRBY', WINDOW, 's', 1)
+    call('HINCRBY', WINDOW, 's' .. bucket, 1)
   end
   local reason = nil
   if failed then
-    redis.call('LPUSH', STREAK, int(now))
-    redis.call('LTRIM', STREAK, 0, failure_threshold - 1)
-    local oldest = tonumber(redis.call('LINDEX', STREAK, failure_threshold - 1) or '-1')
-    if oldest > now - window_ms then
+    -- The list holds at most failure_threshold stamps; only when it is full can the run be long
+    -- enough, and then every stamp must lie inside the window (stamps from before the clock moved
+    -- back do not, and are pushed out by the next failures).
+    local length = call('LPUSH', STREAK, int(now))
+    if length > failure_threshold then call('LTRIM', STREAK, 0, failure_threshold - 1) end
+    if length >= failure_threshold
+        and count_in_window(call('LRANGE', STREAK, 0, -1), now, window_ms) >= failure_threshold then
       reason = string.format('failures: %d/%d', failure_threshold, failure_threshold)
     end
   else
-    redis.call('DEL', STREAK)
+    call('DEL', STREAK)
   end
   if reason == nil and calls >= minimum_calls then
     local failure_rate = failures * 100 / calls
@@ -71,7 +83,7 @@ elseif s.state == 'HALF_OPEN' then
   if failed then
     moved = open(s, now, 'trial call failed', open_ms, multiplier, max_open_ms, true, channel, name, origin)
   else
-    s.trial_ok = redis.call('HINCRBY', STATE, 'trial_ok', 1)
+    s.trial_ok = call('HINCRBY', STATE, 'trial_ok', 1)
     if s.trial_ok >= success_threshold then
       moved = transition(s, 'CLOSED', now, string.format('trial successes: %d/%d', s.trial_ok, success_threshold),
         {'opens', '0', 'trial_ok', '0'}, channel, name, origin)
@@ -82,5 +94,5 @@ else
   return {0, s.state, s.epoch, '', '', ''}
 end
 
-keep_alive(s, now, ttl_ms)
+keep_alive(s, now, ttl_ms, window_ms)
 return {1, s.state, s.epoch, moved[1], moved[2], moved[3]}

@@ -5,8 +5,8 @@
 local window_ms, bucket_ms = tonumber(ARGV[1]), tonumber(ARGV[2])
 local s = read_state()
 local now = now_ms()
-local extra = redis.call('HMGET', STATE, 'changed_at', 'reason')
-local in_flight = redis.call('ZCOUNT', PERMITS, '(' .. int(now), '+inf')
+local extra = call('HMGET', STATE, 'changed_at', 'reason')
+local in_flight = call('ZCOUNT', PERMITS, '(' .. int(now), '+inf')
 local calls, failures, slow = window_totals(now, window_ms, bucket_ms)
 return {s.state, s.epoch, now, s.opened_at, s.open_until, num(extra[1], 0), extra[2] or '', s.opens, s.trial_ok,
   in_flight, streak_in_window(now, window_ms), calls, failures, slow}

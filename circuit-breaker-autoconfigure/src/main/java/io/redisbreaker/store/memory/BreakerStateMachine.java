@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
@@ -18,15 +19,22 @@ import io.redisbreaker.store.StateChange;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One breaker's state in memory. The rules mirror the Redis scripts line for line (acquire.lua,
- * record.lua, operate.lua), so a breaker behaves the same whichever store holds it; the store contract
- * tests run against both. Methods are synchronized: this is the fallback path, not the hot one.
+ * The state machine of one breaker, in memory. The rules of a breaker live in two places that must
+ * agree: the Lua scripts the Redis store runs ({@code io/redisbreaker/store/redis/*.lua}, with the
+ * shared functions in {@code common.lua}) and this class. Its methods are named after the script
+ * functions one for one ({@code acquire.lua} is {@link #acquire}, {@code transition()} is
+ * {@link #transition}, {@code window_evict()} is {@link #windowEvict}, and so on), so a change to one
+ * can be checked against the other; the store contract tests run against both. {@code read_state()}
+ * and {@code keep_alive()} have no counterpart: the state is this object's fields and nothing here
+ * expires. Methods are synchronized: this is the fallback path, not the hot one.
  */
-final class LocalBreaker {
+final class BreakerStateMachine {
 
 	private final String name;
 
 	private final String instanceId;
+
+	private final LongUnaryOperator epochs;
 
 	private CircuitState state = CircuitState.CLOSED;
 
@@ -50,13 +58,18 @@ final class LocalBreaker {
 
 	private final SlidingWindow window = new SlidingWindow();
 
-	LocalBreaker(String name, String instanceId) {
+	/**
+	 * @param epochs gives the epoch that follows a given one; it must never repeat an epoch for this
+	 * name, even one of an earlier machine for it that was forgotten
+	 */
+	BreakerStateMachine(String name, String instanceId, LongUnaryOperator epochs) {
 		this.name = name;
 		this.instanceId = instanceId;
+		this.epochs = epochs;
 	}
 
 	/** Takes over a state without a transition (nothing changed: this is the state all instances see). */
-	synchronized LocalBreaker seed(CircuitState seeded, long seededOpenUntil) {
+	synchronized BreakerStateMachine seed(CircuitState seeded, long seededOpenUntil) {
 		this.state = seeded;
 		this.openUntil = seededOpenUntil;
 		this.openedAt = seededOpenUntil;
@@ -83,7 +96,9 @@ final class LocalBreaker {
 					String.format("timeout: %.1fs", (now - this.openedAt) / 1000.0));
 		}
 		this.permits.values().removeIf((expiry) -> expiry <= now);
-		if (this.permits.size() + this.trialSuccesses < config.getHalfOpenMaxCalls()) {
+		// A retry after a lost reply holds its permit already: answer as the first attempt did.
+		if (this.permits.containsKey(permitId)
+				|| this.permits.size() + this.trialSuccesses < config.getHalfOpenMaxCalls()) {
 			this.permits.put(permitId, now + config.getHalfOpenPermitLease().toMillis());
 			return admission(true, permitId, null, moved);
 		}
@@ -111,8 +126,10 @@ final class LocalBreaker {
 		return recordClosed(config, outcome, now);
 	}
 
+	/** record.lua's CLOSED branch: counts the outcome and opens on a run of failures or a rate. */
 	private StateChange recordClosed(CircuitBreakerConfig config, CallOutcome outcome, long now) {
 		long windowMillis = config.getSlidingWindow().toMillis();
+		windowEvict(config, now);
 		this.window.add(config, outcome, now);
 		String trip = null;
 		if (outcome.isFailure()) {
@@ -120,7 +137,10 @@ final class LocalBreaker {
 			while (this.streak.size() > config.getFailureThreshold()) {
 				this.streak.removeLast();
 			}
-			if (this.streak.size() == config.getFailureThreshold() && this.streak.getLast() > now - windowMillis) {
+			// As record.lua: every stamp of a full run must lie in the window, so stamps from before
+			// the clock moved back do not count and are pushed out by the next failures.
+			if (this.streak.size() == config.getFailureThreshold()
+					&& streakInWindow(windowMillis, now) >= config.getFailureThreshold()) {
 				trip = String.format("failures: %d/%d", config.getFailureThreshold(), config.getFailureThreshold());
 			}
 		}
@@ -143,6 +163,7 @@ final class LocalBreaker {
 		return change(true, (trip != null) ? open(config, now, trip, false) : null);
 	}
 
+	/** record.lua's HALF_OPEN branch: a failed trial reopens, enough successes close. */
 	private StateChange recordTrial(CircuitBreakerConfig config, CallOutcome outcome, long now) {
 		if (outcome.isFailure()) {
 			return change(true, open(config, now, "trial call failed", true));
@@ -156,9 +177,14 @@ final class LocalBreaker {
 		return change(true, null);
 	}
 
+	/**
+	 * operate.lua: every command starts a new epoch, also one that finds the breaker in its target
+	 * state already (then no transition), so calls admitted before a reset no longer count.
+	 */
 	synchronized StateChange operate(OperatorCommand command, String why, long now) {
 		CircuitState target = command.target();
 		if (this.state == target) {
+			nextEpoch();
 			if (target == CircuitState.CLOSED) {
 				clearCounters();
 			}
@@ -170,15 +196,24 @@ final class LocalBreaker {
 	}
 
 	synchronized CircuitSnapshot snapshot(CircuitBreakerConfig config, long now) {
-		long windowStart = now - config.getSlidingWindow().toMillis();
-		this.window.evict(config, now);
-		int inWindow = (int) this.streak.stream().filter((t) -> t > windowStart).count();
+		windowEvict(config, now);
+		int inWindow = streakInWindow(config.getSlidingWindow().toMillis(), now);
 		int inFlight = (int) this.permits.values().stream().filter((expiry) -> expiry > now).count();
 		return new CircuitSnapshot(this.name, this.state, this.epoch,
 				(this.changedAt > 0) ? Instant.ofEpochMilli(this.changedAt) : null, this.reason,
 				(this.state == CircuitState.OPEN) ? Instant.ofEpochMilli(this.openUntil) : null, inWindow,
 				this.window.calls(), this.window.failures(), this.window.slow(), inFlight, this.trialSuccesses,
 				this.reopens);
+	}
+
+	/** {@code window_evict()}: drops the buckets that left the window. */
+	private void windowEvict(CircuitBreakerConfig config, long now) {
+		this.window.evict(config, now);
+	}
+
+	/** {@code streak_in_window()}: failures of the current run stamped in (now - window, now]. */
+	private int streakInWindow(long windowMillis, long now) {
+		return (int) this.streak.stream().filter((t) -> t > now - windowMillis && t <= now).count();
 	}
 
 	synchronized @Nullable Duration remainingOpen(long now) {
@@ -198,7 +233,7 @@ final class LocalBreaker {
 	private StateTransition transition(CircuitState to, long now, String why) {
 		CircuitState from = this.state;
 		this.state = to;
-		this.epoch++;
+		nextEpoch();
 		this.changedAt = now;
 		this.reason = why;
 		this.trialSuccesses = 0;
@@ -206,6 +241,15 @@ final class LocalBreaker {
 		return new StateTransition(this.name, from, to, this.epoch, why, this.instanceId, true);
 	}
 
+	/**
+	 * {@code next_epoch()}: epochs never repeat for a name, even after this machine was forgotten
+	 * ({@link InMemoryBreakerStore#clear()}); the store's epoch source guarantees that.
+	 */
+	private void nextEpoch() {
+		this.epoch = this.epochs.applyAsLong(this.epoch);
+	}
+
+	/** {@code clear_counters()}. */
 	private void clearCounters() {
 		this.window.clear();
 		this.streak.clear();

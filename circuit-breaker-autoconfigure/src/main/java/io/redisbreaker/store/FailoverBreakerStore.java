@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -108,7 +107,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		this.faults = new BreakerFaults(shared.keys()::repairCommand);
 		this.availability = new RedisAvailability(timeout, slowThreshold, probeInterval,
 				policy.name().toLowerCase());
-		this.availability.start(shared::ping, this::outageStarts, this::reconcile);
+		this.availability.start(shared::ping, shared::connectAttempt, this::outageStarts, this::reconcile);
 	}
 
 	private static void requirePositive(Duration value, String property) {
@@ -120,6 +119,11 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	/** Whether Redis currently decides (as opposed to the failure policy). */
 	public boolean isRedisAvailable() {
 		return this.availability.isAvailable();
+	}
+
+	/** How many probes found Redis still unavailable since this store started. */
+	public long getFailedProbes() {
+		return this.availability.failedProbes();
 	}
 
 	public RedisFailurePolicy getPolicy() {
@@ -157,7 +161,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		// A copy times out, so the attempt itself still reports what Redis did after the caller gave up.
 		answer.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((admission, failure) -> {
 			if (failure != null && !answer.isDone()) {
-				this.availability.failed(new TimeoutException("no answer within "
+				this.availability.failed(new RedisAvailability.NoAnswerException("no answer within "
 						+ Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"));
 				answer.complete(degradedAcquire(name, config, permitId).toCompletableFuture().join());
 			}
@@ -306,8 +310,8 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	private void seedLocal(String name, CircuitBreakerConfig config) {
 		LastSeenStates.Start start = this.seen.startFor(name, config, this.availability.outageStartNanos());
-		if (start != null && start.state() != CircuitState.CLOSED) {
-			this.local.seed(name, start.state(), start.openFor());
+		if (start != null) {
+			this.local.seed(name, start.state(), start.epoch(), start.openFor());
 		}
 	}
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import io.redisbreaker.core.Failures;
+import io.redisbreaker.connection.RedisFailures;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * once when it starts (with its cause) and once when it ends; attempts in between are debug output.
  */
 final class RedisAvailability implements AutoCloseable {
+
+	/** How long the outage warning waits to learn why connecting fails. */
+	private static final Duration CAUSE_WAIT = Duration.ofSeconds(2);
 
 	/** Consecutive slow answers that take Redis out of the decision path. */
 	static final int SLOW_ANSWERS_TO_LEAVE = 3;
@@ -45,11 +48,15 @@ final class RedisAvailability implements AutoCloseable {
 
 	private final AtomicInteger slowInARow = new AtomicInteger();
 
+	private final java.util.concurrent.atomic.AtomicLong failedProbes = new java.util.concurrent.atomic.AtomicLong();
+
 	private volatile boolean available = true;
 
 	private volatile long outageStartNanos;
 
 	private @Nullable Supplier<? extends CompletionStage<?>> ping;
+
+	private @Nullable Supplier<? extends CompletionStage<? extends @Nullable Throwable>> connectAttempt;
 
 	private @Nullable Runnable onOutage;
 
@@ -64,17 +71,26 @@ final class RedisAvailability implements AutoCloseable {
 
 	/**
 	 * @param ping asks Redis for a PING
+	 * @param connectAttempt completes, once no connect is in progress, with why the last one failed (or null)
 	 * @param onOutage runs once when an outage starts, before anyone sees Redis as unavailable
 	 * @param onRecovery runs once when Redis answers again, before anyone sees it as available
 	 */
-	void start(Supplier<? extends CompletionStage<?>> ping, Runnable onOutage, Runnable onRecovery) {
+	void start(Supplier<? extends CompletionStage<?>> ping,
+			Supplier<? extends CompletionStage<? extends @Nullable Throwable>> connectAttempt, Runnable onOutage,
+			Runnable onRecovery) {
 		this.ping = ping;
+		this.connectAttempt = connectAttempt;
 		this.onOutage = onOutage;
 		this.onRecovery = onRecovery;
 	}
 
 	boolean isAvailable() {
 		return this.available;
+	}
+
+	/** Probes that found Redis still unavailable, since start. */
+	long failedProbes() {
+		return this.failedProbes.get();
 	}
 
 	/** When the current (or last) outage started, on the monotonic clock. */
@@ -113,9 +129,32 @@ final class RedisAvailability implements AutoCloseable {
 			}
 			this.available = false;
 		}
-		logger.warn("Redis is unavailable for circuit breakers (" + describe(failure) + "); policy '" + this.policy
-				+ "' decides until Redis answers again");
 		scheduleProbe();
+		if (failure instanceof NoAnswerException && this.connectAttempt != null) {
+			// No answer in time often means no connection: name why connecting fails, if it does, rather
+			// than the timeout (a refused connection can take longer than the timeout to be reported).
+			this.connectAttempt.get()
+				.toCompletableFuture()
+				.completeOnTimeout(null, CAUSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+				.whenComplete((cause, ignored) -> warnOutage((cause != null) ? cause : failure));
+		}
+		else {
+			warnOutage(failure);
+		}
+	}
+
+	private void warnOutage(Throwable cause) {
+		logger.warn("Redis is unavailable for circuit breakers (" + describe(cause) + "); policy '" + this.policy
+				+ "' decides until Redis answers again");
+	}
+
+	/** The decision got no answer within the timeout. */
+	static final class NoAnswerException extends java.util.concurrent.TimeoutException {
+
+		NoAnswerException(String message) {
+			super(message);
+		}
+
 	}
 
 	private void scheduleProbe() {
@@ -140,6 +179,7 @@ final class RedisAvailability implements AutoCloseable {
 				Thread.currentThread().interrupt();
 				return;
 			}
+			this.failedProbes.incrementAndGet();
 			logger.debug("Redis still unavailable for circuit breakers: " + describe(ex));
 			scheduleProbe();
 			return;
@@ -160,21 +200,7 @@ final class RedisAvailability implements AutoCloseable {
 	}
 
 	static String describe(@Nullable Throwable failure) {
-		if (failure == null) {
-			return "unknown";
-		}
-		Throwable cause = Failures.unwrap(failure);
-		// The most specific cause names what actually went wrong (connection refused, not "unable to connect").
-		Throwable root = cause;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String text = cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
-		if (root != cause) {
-			text += ", caused by " + root.getClass().getSimpleName()
-					+ ((root.getMessage() != null) ? ": " + root.getMessage() : "");
-		}
-		return text;
+		return RedisFailures.describe(failure);
 	}
 
 	@Override

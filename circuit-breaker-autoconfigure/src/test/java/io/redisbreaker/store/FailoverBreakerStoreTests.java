@@ -24,6 +24,10 @@ import io.redisbreaker.testsupport.TcpProxy;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * shared state rules again once Redis is back.
  */
 @WithRedisServer
+@ExtendWith(OutputCaptureExtension.class)
 class FailoverBreakerStoreTests {
 
 	private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -116,6 +121,27 @@ class FailoverBreakerStoreTests {
 		Await.until(DEADLINE, this.store::isRedisAvailable, "the store to use Redis again");
 		assertThat(breaker.getSnapshot().calls()).isZero();
 		assertThat(breaker.getState()).isEqualTo(CircuitState.CLOSED);
+	}
+
+	// Defect 15: one WARN when Redis goes, naming the real cause (not the breaker's timeout), one INFO
+	// when it returns, nothing at WARN in between.
+	@Test
+	void anOutageIsLoggedOnceWithItsRealCause(CapturedOutput output) {
+		CircuitBreaker breaker = breaker(RedisFailurePolicy.ALLOW);
+		breaker.acquirePermission().recordSuccess();
+		this.server.stop();
+		for (int i = 0; i < 20; i++) {
+			breaker.acquirePermission().recordSuccess();
+		}
+		Await.until(DEADLINE, () -> output.getOut().contains("Redis is unavailable for circuit breakers"),
+				"the outage to be logged");
+		Await.until(DEADLINE, () -> this.store.getFailedProbes() >= 3, "a few probes of the stopped server");
+		assertThat(output.getOut().lines().filter((line) -> line.contains("Redis is unavailable for circuit breakers")))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).containsIgnoringCase("refused").doesNotContain("no answer within"));
+		this.server.start();
+		Await.until(DEADLINE, this.store::isRedisAvailable, "the store to use Redis again");
+		assertThat(output.getOut().lines().filter((line) -> line.contains("Redis answers again; circuit"))).hasSize(1);
 	}
 
 	@Test

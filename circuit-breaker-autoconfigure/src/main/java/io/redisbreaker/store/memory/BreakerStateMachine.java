@@ -69,8 +69,10 @@ final class BreakerStateMachine {
 	}
 
 	/** Takes over a state without a transition (nothing changed: this is the state all instances see). */
-	synchronized BreakerStateMachine seed(CircuitState seeded, long seededOpenUntil) {
+	synchronized BreakerStateMachine seed(CircuitState seeded, long seededEpoch, long seededOpenUntil) {
 		this.state = seeded;
+		// Its own transitions continue from the shared epoch, so they are never older than what was seen.
+		this.epoch = Math.max(this.epoch, seededEpoch);
 		this.openUntil = seededOpenUntil;
 		this.openedAt = seededOpenUntil;
 		return this;

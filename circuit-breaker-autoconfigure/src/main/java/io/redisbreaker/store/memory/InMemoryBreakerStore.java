@@ -93,8 +93,16 @@ public final class InMemoryBreakerStore implements BreakerStore {
 	 * @param openFor for an open breaker, the time it has left
 	 */
 	public void seed(String name, CircuitState state, @Nullable Duration openFor) {
-		this.breakers.computeIfAbsent(name,
-				(key) -> new BreakerStateMachine(key, this.instanceId, this::nextEpoch).seed(state, (openFor != null) ? now() + openFor.toMillis() : 0));
+		seed(name, state, 0, openFor);
+	}
+
+	/**
+	 * Like {@link #seed(String, CircuitState, Duration)}, continuing from the shared store's epoch, so
+	 * the transitions the local breaker makes are newer than every one seen before.
+	 */
+	public void seed(String name, CircuitState state, long epoch, @Nullable Duration openFor) {
+		this.breakers.computeIfAbsent(name, (key) -> new BreakerStateMachine(key, this.instanceId, this::nextEpoch)
+			.seed(state, epoch, (openFor != null) ? now() + openFor.toMillis() : 0));
 	}
 
 	/** Visits each breaker that is open right now, with the time it has left. */

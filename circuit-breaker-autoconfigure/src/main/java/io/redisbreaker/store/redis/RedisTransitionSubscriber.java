@@ -25,7 +25,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 /**
  * Hears the transitions other instances publish (the scripts publish each transition on the
  * transition channel as it happens) and tells this instance's listeners. This instance's own
- * transitions are skipped: it told its listeners when it made them.
+ * transitions are passed on too, marked local: the listener is expected to be a
+ * {@link io.redisbreaker.core.TransitionRelay}, which tells each transition once whichever path brings it.
  * <p>
  * Messages are delivered one at a time, in the order Redis sent them, on a single thread named
  * {@value #DELIVERY_THREAD_NAME}: listeners never see a breaker's transitions out of order and are
@@ -101,9 +102,16 @@ public final class RedisTransitionSubscriber implements SmartLifecycle, MessageL
 			return;
 		}
 		StateTransition transition = parse(body);
-		if (transition != null && !transition.origin().equals(this.instanceId)) {
-			this.listener.onTransition(transition);
+		if (transition == null) {
+			return;
 		}
+		// This instance's own transitions come back too: one whose reply was lost (the connection died
+		// after the script ran) is heard only here. The listener is a relay that tells each once.
+		if (transition.origin().equals(this.instanceId)) {
+			transition = new StateTransition(transition.circuitBreakerName(), transition.from(), transition.to(),
+					transition.epoch(), transition.reason(), transition.origin(), true);
+		}
+		this.listener.onTransition(transition);
 	}
 
 	/** Reads {@code name TAB from TAB to TAB epoch TAB origin TAB reason}, as written by common.lua. */

@@ -11,7 +11,7 @@ import io.redisbreaker.core.TransitionListener;
 import io.redisbreaker.core.TransitionLogger;
 import io.redisbreaker.core.TransitionRelay;
 import io.redisbreaker.event.ApplicationEventTransitionListener;
-import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.store.FailoverBreakerStore;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
 import io.redisbreaker.store.redis.BreakerKeys;

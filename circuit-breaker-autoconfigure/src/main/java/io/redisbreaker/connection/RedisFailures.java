@@ -51,6 +51,19 @@ public final class RedisFailures {
 	private RedisFailures() {
 	}
 
+	/**
+	 * The failure inside {@link java.util.concurrent.CompletionException} and
+	 * {@link java.util.concurrent.ExecutionException} wrappers, as asynchronous stages report it.
+	 */
+	public static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof java.util.concurrent.CompletionException
+				|| current instanceof java.util.concurrent.ExecutionException) && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
 	public static Kind classify(Throwable failure) {
 		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
 			if (isDenied(cause)) {

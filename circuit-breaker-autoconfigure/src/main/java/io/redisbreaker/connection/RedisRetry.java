@@ -7,7 +7,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.redisbreaker.core.Failures;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
@@ -125,7 +124,7 @@ public final class RedisRetry {
 				result.complete(value);
 				return;
 			}
-			Throwable cause = Failures.unwrap(failure);
+			Throwable cause = RedisFailures.unwrap(failure);
 			this.recovery.onFailure(cause);
 			long delay = RedisFailures.isRetryable(cause, idempotent) ? backOff.nextBackOff() : BackOffExecution.STOP;
 			if (delay == BackOffExecution.STOP) {

@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.redisbreaker.store.Admission;
 
 /**
  * Permission for one call. Report how the call ended exactly once: {@link #recordSuccess()},

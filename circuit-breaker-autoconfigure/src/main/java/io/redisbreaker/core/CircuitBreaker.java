@@ -8,10 +8,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-import io.redisbreaker.store.Admission;
-import io.redisbreaker.store.BreakerStore;
-import io.redisbreaker.store.OperatorCommand;
-import io.redisbreaker.store.StateChange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -11,6 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.redisbreaker.core.OperatorCommand;
+import io.redisbreaker.core.StateChange;
+import io.redisbreaker.core.Admission;
+import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.redisbreaker.core.StateChange;
+import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.StateTransition;

@@ -14,7 +14,7 @@ import io.redisbreaker.core.CircuitBreakerConfigs;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.TransitionListener;
-import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.store.FailoverBreakerStore;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
 import io.redisbreaker.store.redis.RedisTransitionSubscriber;

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.redisbreaker.annotation.CircuitProtected;
 import io.redisbreaker.core.CircuitBreakerRegistry;
-import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.store.FailoverBreakerStore;
 import io.redisbreaker.store.redis.RedisTransitionSubscriber;
 import io.redisbreaker.testsupport.Await;

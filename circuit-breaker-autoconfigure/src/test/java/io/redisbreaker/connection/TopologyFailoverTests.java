@@ -7,7 +7,7 @@ import java.util.List;
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.CircuitState;
-import io.redisbreaker.store.BreakerStore;
+import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.store.FailoverBreakerStore;
 import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisCluster;

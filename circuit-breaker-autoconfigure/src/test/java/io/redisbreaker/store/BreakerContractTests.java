@@ -7,6 +7,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
+import io.redisbreaker.core.Admission;
+import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;

@@ -16,10 +16,10 @@ import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
-import io.redisbreaker.store.Admission;
-import io.redisbreaker.store.BreakerStore;
-import io.redisbreaker.store.OperatorCommand;
-import io.redisbreaker.store.StateChange;
+import io.redisbreaker.core.Admission;
+import io.redisbreaker.core.BreakerStore;
+import io.redisbreaker.core.OperatorCommand;
+import io.redisbreaker.core.StateChange;
 import org.jspecify.annotations.Nullable;
 
 /**

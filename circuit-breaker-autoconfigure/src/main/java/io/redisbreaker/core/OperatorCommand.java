@@ -1,6 +1,5 @@
-package io.redisbreaker.store;
+package io.redisbreaker.core;
 
-import io.redisbreaker.core.CircuitState;
 
 /**
  * Commands an operator gives a breaker; they act on the shared state, so every instance follows.

@@ -1,7 +1,5 @@
-package io.redisbreaker.store;
+package io.redisbreaker.core;
 
-import io.redisbreaker.core.CircuitState;
-import io.redisbreaker.core.StateTransition;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,9 +1,7 @@
-package io.redisbreaker.store;
+package io.redisbreaker.core;
 
 import java.time.Duration;
 
-import io.redisbreaker.core.CircuitState;
-import io.redisbreaker.core.StateTransition;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,12 +1,9 @@
-package io.redisbreaker.store;
+package io.redisbreaker.core;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import io.redisbreaker.core.CallOutcome;
-import io.redisbreaker.core.CircuitBreakerConfig;
-import io.redisbreaker.core.CircuitSnapshot;
 
 /**
  * Keeps breaker state and applies the state machine's rules to it atomically. Each operation is one

@@ -1,8 +1,10 @@
 package io.redisbreaker.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,16 @@ final class BreakerTestContexts {
 	/** The {@code state} field of a breaker's Redis hash under the default prefix, or {@code null}. */
 	static @Nullable Object redisState(RedisServer server, String breaker) {
 		return server.command("HGET", "cb:{" + breaker + "}", "state");
+	}
+
+	/**
+	 * Waits until a breaker's {@code state} field in Redis is {@code expected}. Outcomes are sent
+	 * without the caller waiting, and the test reads on a connection of its own, so the state it reads
+	 * right after a call may not have arrived yet.
+	 */
+	static void awaitRedisState(RedisServer server, String breaker, String expected) {
+		Await.until(Duration.ofSeconds(10), () -> expected.equals(redisState(server, breaker)),
+				breaker + " to be " + expected + " in Redis");
 	}
 
 	/** The messages of a failure and all its causes, outermost first, one per line. */

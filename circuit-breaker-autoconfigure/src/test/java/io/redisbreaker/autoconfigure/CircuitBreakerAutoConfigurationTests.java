@@ -31,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static io.redisbreaker.autoconfigure.BreakerTestContexts.messages;
+import static io.redisbreaker.autoconfigure.BreakerTestContexts.awaitRedisState;
 import static io.redisbreaker.autoconfigure.BreakerTestContexts.redisState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -67,7 +68,7 @@ class CircuitBreakerAutoConfigurationTests {
 
 			// The registry really writes to the test's Redis.
 			context.getBean(CircuitBreakerRegistry.class).circuitBreaker("autoconfig/probe").forceOpen();
-			assertThat(redisState(this.server, "autoconfig/probe")).isEqualTo("FORCED_OPEN");
+			awaitRedisState(this.server, "autoconfig/probe", "FORCED_OPEN");
 		});
 	}
 

@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static io.redisbreaker.autoconfigure.BreakerTestContexts.awaitRedisState;
 import static io.redisbreaker.autoconfigure.BreakerTestContexts.redisState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -61,7 +62,7 @@ class CircuitBreakerRegistryTests {
 				assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
 			}
 			// The annotation's configuration decided: three failures (exchange-ticker), not five (defaults).
-			assertThat(redisState(this.server, NAME)).isEqualTo("OPEN");
+			awaitRedisState(this.server, NAME, "OPEN");
 			assertThat(registry.snapshot(NAME).state()).isEqualTo(CircuitState.OPEN);
 		});
 	}
@@ -81,7 +82,7 @@ class CircuitBreakerRegistryTests {
 			assertThat(registry.circuitBreaker(NAME).getConfig().getFailureThreshold()).isEqualTo(3);
 			assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
 			assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
-			assertThat(redisState(this.server, NAME)).isEqualTo("OPEN");
+			awaitRedisState(this.server, NAME, "OPEN");
 		});
 	}
 

@@ -15,6 +15,7 @@ import io.redisbreaker.event.CircuitBreakerTransitionEvent;
 import io.redisbreaker.store.redis.RedisTransitionSubscriber;
 import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.TcpProxy;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class TransitionEventsTests {
 	}
 
 	@Test
-	void anInstanceDoesNotHearItsOwnTransitionsBackFromRedis() {
+	void anInstanceHearsItsOwnTransitionsOnceThoughRedisSendsThemBack() {
 		instance("instance-a").run((a) -> instance("instance-b").run((b) -> {
 			awaitBothSubscribed(a, b);
 			a.getBean(CircuitBreakerRegistry.class).circuitBreaker(BREAKER).forceOpen();
@@ -126,6 +127,31 @@ class TransitionEventsTests {
 			assertThat(remote.reason()).isEqualTo("forced open");
 			assertThat(remote.epoch()).isEqualTo(local.epoch());
 		}));
+	}
+
+	// Remote transitions update the state the local fallback starts from: B never called the breaker
+	// itself, heard A open it, then lost Redis; its local breaker starts open, not closed.
+	@Test
+	void anInstanceThatLosesRedisStartsFromTheTransitionsItHeard() {
+		try (TcpProxy network = TcpProxy.start(this.server)) {
+			instance("instance-a").run((a) -> instance("instance-b")
+				.withPropertyValues("spring.data.redis.port=" + network.port(), "circuitbreaker.redis-timeout=250ms",
+						"circuitbreaker.redis-slow-threshold=100ms")
+				.run((b) -> {
+					awaitBothSubscribed(a, b);
+					PaymentService paymentsA = a.getBean(PaymentService.class);
+					assertThatIllegalStateException().isThrownBy(() -> paymentsA.pay(true));
+					assertThatIllegalStateException().isThrownBy(() -> paymentsA.pay(true));
+					awaitTransition(b, CircuitState.OPEN);
+
+					network.blackhole();
+					PaymentService paymentsB = b.getBean(PaymentService.class);
+					assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(() -> paymentsB.pay(false));
+					assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(() -> paymentsB.pay(false));
+					assertThat(paymentsB.calls()).as("calls B let through without Redis").isZero();
+					network.resume();
+				}));
+		}
 	}
 
 	private ApplicationContextRunner instance(String instanceId) {

@@ -77,11 +77,20 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 		return new RedisBreakerStore(connection::async, new BreakerKeys("cb:"), instanceId, ttl);
 	}
 
+	/**
+	 * Waits for a state this test reads on a connection of its own: outcomes are sent without the
+	 * caller waiting, so they may not have arrived the moment the call returns.
+	 */
+	private void awaitState(String breaker, String state) {
+		Await.until(DEADLINE, () -> state.equals(this.server.command("HGET", "cb:{" + breaker + "}", "state")),
+				breaker + " to be " + state + " in Redis");
+	}
+
 	@Test
 	void stateIsAHashUnderTheBreakersHashTagWithATtl() {
 		CircuitBreaker breaker = breaker("upbit/kr/ticker", config().build());
 		fail(breaker, 3);
-		assertThat(this.server.command("HGET", "cb:{upbit/kr/ticker}", "state")).isEqualTo("OPEN");
+		awaitState("upbit/kr/ticker", "OPEN");
 		long ttl = (Long) this.server.command("TTL", "cb:{upbit/kr/ticker}");
 		assertThat(ttl).isBetween(3000L, 3600L);
 		assertThat(List.of(":window", ":streak", ":permits"))
@@ -96,10 +105,8 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 				"a")
 			.circuitBreaker("short-lived");
 		fail(breaker, 3);
-		// Open for 300 ms, then the 1 s TTL (an open breaker's keys also outlive its 1 s window); read
-		// once the outcomes, sent without waiting, have landed.
-		Await.until(DEADLINE, () -> "OPEN".equals(this.server.command("HGET", "cb:{short-lived}", "state")),
-				"the breaker to open");
+		// Open for 300 ms, then the 1 s TTL (an open breaker's keys also outlive its 1 s window).
+		awaitState("short-lived", "OPEN");
 		assertThat((Long) this.server.command("PTTL", "cb:{short-lived}")).isBetween(1L, 1300L);
 		Await.until(DEADLINE,
 				() -> Long.valueOf(0).equals(this.server.command("EXISTS", "cb:{short-lived}")),
@@ -125,6 +132,7 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 				this.transitions::add, "a")
 			.circuitBreaker("long-open");
 		fail(breaker, 3);
+		awaitState("long-open", "OPEN");
 		assertThat((Long) this.server.command("TTL", "cb:{long-open}")).isGreaterThanOrEqualTo(30L);
 	}
 

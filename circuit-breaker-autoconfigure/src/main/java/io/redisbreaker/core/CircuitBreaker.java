@@ -60,7 +60,7 @@ public final class CircuitBreaker {
 	 */
 	public CallPermit acquirePermission() {
 		// Joined here so listeners run on the caller's thread, never on a Redis I/O thread.
-		return permit(join(this.store.acquire(this.name, this.config, nextPermitId())));
+		return permit(Failures.join(this.store.acquire(this.name, this.config, nextPermitId())));
 	}
 
 	/** Like {@link #acquirePermission()}, but empty instead of throwing when the call is not permitted. */
@@ -171,7 +171,7 @@ public final class CircuitBreaker {
 
 	/** Reads state and counts from the store. */
 	public CircuitSnapshot getSnapshot() {
-		return join(this.store.snapshot(this.name, this.config));
+		return Failures.join(this.store.snapshot(this.name, this.config));
 	}
 
 	public CircuitState getState() {
@@ -199,7 +199,7 @@ public final class CircuitBreaker {
 	}
 
 	private CircuitState operate(OperatorCommand command, String reason) {
-		StateChange change = join(this.store.operate(this.name, command, reason));
+		StateChange change = Failures.join(this.store.operate(this.name, command, reason));
 		notify(change.transition());
 		return change.state();
 	}
@@ -246,22 +246,6 @@ public final class CircuitBreaker {
 	private void notify(@Nullable StateTransition transition) {
 		if (transition != null) {
 			this.listener.onTransition(transition);
-		}
-	}
-
-	private static <T> T join(CompletionStage<T> stage) {
-		try {
-			return stage.toCompletableFuture().join();
-		}
-		catch (CompletionException ex) {
-			Throwable cause = Failures.unwrap(ex);
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			throw ex;
 		}
 	}
 

@@ -122,7 +122,7 @@ public final class CircuitBreakerRegistry {
 		if (registered != null) {
 			return registered.breaker().getSnapshot();
 		}
-		return join(this.store.snapshot(BreakerNames.validate(name), this.configs.forName(name)));
+		return Failures.join(this.store.snapshot(BreakerNames.validate(name), this.configs.forName(name)));
 	}
 
 	/**
@@ -134,7 +134,7 @@ public final class CircuitBreakerRegistry {
 	 */
 	public CircuitSnapshot snapshot(String name, String configuration) {
 		CircuitBreakerConfig config = this.configs.require(configuration);
-		return join(this.store.snapshot(BreakerNames.validate(name), config));
+		return Failures.join(this.store.snapshot(BreakerNames.validate(name), config));
 	}
 
 	/** The breakers this JVM has used; never creates one. */
@@ -144,7 +144,7 @@ public final class CircuitBreakerRegistry {
 
 	/** The names of the breakers any instance has used (from the store's index); never creates one. */
 	public Set<String> getAllNames() {
-		return join(this.store.names());
+		return Failures.join(this.store.names());
 	}
 
 	public CircuitBreakerConfigs getConfigs() {
@@ -159,22 +159,6 @@ public final class CircuitBreakerRegistry {
 		CircuitBreaker breaker = new CircuitBreaker(name, config, this.store, this.listener, this.instanceId);
 		this.store.register(name);
 		return new Registered(breaker, settings);
-	}
-
-	private static <T> T join(CompletionStage<T> stage) {
-		try {
-			return stage.toCompletableFuture().join();
-		}
-		catch (CompletionException ex) {
-			Throwable cause = Failures.unwrap(ex);
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			throw ex;
-		}
 	}
 
 	/**

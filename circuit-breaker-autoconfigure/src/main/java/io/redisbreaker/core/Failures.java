@@ -11,6 +11,26 @@ public final class Failures {
 	private Failures() {
 	}
 
+	/**
+	 * Waits for a stage and throws what failed it as it was thrown, not wrapped in a
+	 * {@link CompletionException}, so callers of the blocking API see the breaker's own exceptions.
+	 */
+	static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
+		try {
+			return stage.toCompletableFuture().join();
+		}
+		catch (CompletionException ex) {
+			Throwable cause = unwrap(ex);
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw ex;
+		}
+	}
+
 	/** The failure inside {@link CompletionException} and {@link ExecutionException} wrappers. */
 	public static Throwable unwrap(Throwable failure) {
 		Throwable current = failure;

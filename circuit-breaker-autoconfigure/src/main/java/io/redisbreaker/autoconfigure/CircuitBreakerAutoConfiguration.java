@@ -13,6 +13,7 @@ import io.redisbreaker.core.TransitionRelay;
 import io.redisbreaker.event.ApplicationEventTransitionListener;
 import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.store.FailoverBreakerStore;
+import io.redisbreaker.store.FailoverOptions;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
 import io.redisbreaker.store.redis.BreakerKeys;
 import io.redisbreaker.store.redis.InstanceIdGuard;
@@ -77,9 +78,13 @@ public final class CircuitBreakerAutoConfiguration {
 				? new RedisRetry(breakerRetry(properties.getRedisTimeout()), connectionRecovery) : null;
 		RedisBreakerStore shared = new RedisBreakerStore(lettuceCommands(connectionFactory), keys, instanceId,
 				properties.getKeyTtl(), retry);
-		return new FailoverBreakerStore(shared, new InMemoryBreakerStore(instanceId),
-				properties.getRedisFailurePolicy(), properties.getRedisTimeout(), properties.getRedisSlowThreshold(),
-				properties.getRedisProbeInterval(), relay.asListener());
+		FailoverOptions options = FailoverOptions.builder()
+			.policy(properties.getRedisFailurePolicy())
+			.timeout(properties.getRedisTimeout())
+			.slowThreshold(properties.getRedisSlowThreshold())
+			.probeInterval(properties.getRedisProbeInterval())
+			.build();
+		return new FailoverBreakerStore(shared, new InMemoryBreakerStore(instanceId), options, relay.asListener());
 	}
 
 	@Bean

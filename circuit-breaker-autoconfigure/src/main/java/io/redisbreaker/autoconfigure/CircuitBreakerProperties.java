@@ -10,7 +10,7 @@ import io.redisbreaker.annotation.CircuitProtectedAspect;
 import io.redisbreaker.core.BreakerNames;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitBreakerConfigs;
-import io.redisbreaker.store.FailoverBreakerStore;
+import io.redisbreaker.store.FailoverOptions;
 import io.redisbreaker.store.RedisFailurePolicy;
 import io.redisbreaker.store.redis.BreakerKeys;
 import io.redisbreaker.store.redis.RedisBreakerStore;
@@ -45,22 +45,22 @@ public class CircuitBreakerProperties {
 	private Duration keyTtl = RedisBreakerStore.DEFAULT_KEY_TTL;
 
 	/** What breakers do while Redis is unreachable or too slow: local, allow or deny. */
-	private RedisFailurePolicy redisFailurePolicy = RedisFailurePolicy.LOCAL;
+	private RedisFailurePolicy redisFailurePolicy = FailoverOptions.DEFAULT_POLICY;
 
 	/**
 	 * Timeout of each breaker operation against Redis, after which the failure policy decides; keeps a
 	 * slow Redis from holding up business calls.
 	 */
-	private Duration redisTimeout = FailoverBreakerStore.DEFAULT_TIMEOUT;
+	private Duration redisTimeout = FailoverOptions.DEFAULT_TIMEOUT;
 
 	/**
 	 * Answers slower than this, three times in a row, take Redis out of the decision path as a failure
 	 * would, until a PING is answered faster again; at most redis-timeout.
 	 */
-	private Duration redisSlowThreshold = FailoverBreakerStore.DEFAULT_SLOW_THRESHOLD;
+	private Duration redisSlowThreshold = FailoverOptions.DEFAULT_SLOW_THRESHOLD;
 
 	/** How often an unavailable Redis is probed before breakers use it again. */
-	private Duration redisProbeInterval = FailoverBreakerStore.DEFAULT_PROBE_INTERVAL;
+	private Duration redisProbeInterval = FailoverOptions.DEFAULT_PROBE_INTERVAL;
 
 	/** Order of the @CircuitProtected aspect; by default inside retry aspects. */
 	private int aspectOrder = CircuitProtectedAspect.DEFAULT_ORDER;

@@ -38,15 +38,6 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
-	/** Default timeout of one breaker decision against Redis. */
-	public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(250);
-
-	/** Default time above which an answer from Redis counts as slow. */
-	public static final Duration DEFAULT_SLOW_THRESHOLD = Duration.ofMillis(100);
-
-	/** Default pause between two probes of an unavailable Redis. */
-	public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
-
 	/** Trial outcomes kept while Redis is away, to send once it is back. */
 	static final int MAX_PENDING_TRIAL_OUTCOMES = 1000;
 
@@ -78,46 +69,23 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	/** The epochs seen when the current outage started: what the local breakers build on. */
 	private volatile Map<String, Long> epochsAtOutage = Map.of();
 
-	public FailoverBreakerStore(RedisBreakerStore shared, InMemoryBreakerStore local, RedisFailurePolicy policy,
-			Duration timeout, Duration probeInterval, TransitionListener listener) {
-		this(shared, local, policy, timeout, DEFAULT_SLOW_THRESHOLD.compareTo(timeout) < 0 ? DEFAULT_SLOW_THRESHOLD : timeout,
-				probeInterval, listener);
-	}
-
 	/**
 	 * @param shared the Redis store
 	 * @param local the store that decides while Redis cannot
-	 * @param policy what decides while Redis cannot
-	 * @param timeout how long a decision waits for Redis
-	 * @param slowThreshold answers slower than this, {@value RedisAvailability#SLOW_ANSWERS_TO_LEAVE} times
-	 * in a row, take Redis out of the decision path as a failure would
-	 * @param probeInterval pause between two probes of an unavailable Redis
+	 * @param options the policy, the decision timeout, the slow threshold and the probe interval
 	 * @param listener told of transitions that no caller is left to tell (made by operations given up on)
 	 */
-	public FailoverBreakerStore(RedisBreakerStore shared, InMemoryBreakerStore local, RedisFailurePolicy policy,
-			Duration timeout, Duration slowThreshold, Duration probeInterval, TransitionListener listener) {
-		requirePositive(timeout, "circuitbreaker.redis-timeout");
-		requirePositive(slowThreshold, "circuitbreaker.redis-slow-threshold");
-		requirePositive(probeInterval, "circuitbreaker.redis-probe-interval");
-		if (slowThreshold.compareTo(timeout) > 0) {
-			throw new IllegalArgumentException("circuitbreaker.redis-slow-threshold (" + slowThreshold
-					+ ") must not be longer than circuitbreaker.redis-timeout (" + timeout + ")");
-		}
+	public FailoverBreakerStore(RedisBreakerStore shared, InMemoryBreakerStore local, FailoverOptions options,
+			TransitionListener listener) {
 		this.shared = shared;
 		this.local = local;
-		this.policy = policy;
-		this.timeoutNanos = timeout.toNanos();
+		this.policy = options.policy();
+		this.timeoutNanos = options.timeout().toNanos();
 		this.listener = listener;
 		this.faults = new BreakerFaults(shared.keys()::repairCommand);
-		this.availability = new RedisAvailability(timeout, slowThreshold, probeInterval,
-				policy.name().toLowerCase());
+		this.availability = new RedisAvailability(options.timeout(), options.slowThreshold(),
+				options.probeInterval(), this.policy.name().toLowerCase());
 		this.availability.start(shared::ping, shared::connectAttempt, this::outageStarts, this::reconcile);
-	}
-
-	private static void requirePositive(Duration value, String property) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be positive but was " + value);
-		}
 	}
 
 	/** Whether Redis currently decides (as opposed to the failure policy). */

@@ -76,8 +76,8 @@ class FailoverBreakerStoreTests {
 		var connection = this.client.connect(ByteArrayCodec.INSTANCE);
 		RedisBreakerStore shared = new RedisBreakerStore(connection::async, new BreakerKeys("cb:"), "a",
 				Duration.ofHours(1));
-		this.store = new FailoverBreakerStore(shared, new InMemoryBreakerStore("a"), policy, Duration.ofMillis(250),
-				Duration.ofMillis(100), this.transitions::add);
+		this.store = new FailoverBreakerStore(shared, new InMemoryBreakerStore("a"),
+				FailoverOptions.builder().policy(policy).probeInterval(Duration.ofMillis(100)).build(), this.transitions::add);
 		CircuitBreakerConfig config = CircuitBreakerConfig.builder()
 			.failureThreshold(3)
 			.openTimeout(Duration.ofSeconds(30))

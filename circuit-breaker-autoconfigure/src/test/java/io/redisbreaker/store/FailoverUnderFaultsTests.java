@@ -79,8 +79,8 @@ class FailoverUnderFaultsTests {
 			RedisBreakerStore shared = new RedisBreakerStore(connection::async, new BreakerKeys("cb:"), "a",
 					Duration.ofHours(1));
 			TransitionRelay relay = new TransitionRelay(this.transitions::add);
-			this.store = new FailoverBreakerStore(shared, new InMemoryBreakerStore("a"), policy, Duration.ofMillis(250),
-					Duration.ofMillis(100), relay.asListener());
+			this.store = new FailoverBreakerStore(shared, new InMemoryBreakerStore("a"),
+				FailoverOptions.builder().policy(policy).probeInterval(Duration.ofMillis(100)).build(), relay.asListener());
 			CircuitBreakerConfig.Builder config = CircuitBreakerConfig.builder()
 				.failureThreshold(2)
 				.openTimeout(Duration.ofMillis(200))

@@ -1,6 +1,7 @@
 package io.redisbreaker.store.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -34,10 +35,11 @@ final class ScriptArguments {
 
 	/**
 	 * The names the scripts use for a record's components, in order: {@code retryAfterMs} is
-	 * {@code retry_after_ms}.
+	 * {@code retry_after_ms}. Read from the record's class once, when a reply type is initialised,
+	 * so a reply that does not parse can name its field.
 	 */
 	static List<String> names(Class<? extends Record> type) {
-		return java.util.Arrays.stream(type.getRecordComponents()).map((c) -> snakeCase(c.getName())).toList();
+		return Arrays.stream(type.getRecordComponents()).map((c) -> snakeCase(c.getName())).toList();
 	}
 
 	static String snakeCase(String camelCase) {

@@ -14,8 +14,4 @@ final class ScriptReplyException extends IllegalArgumentException {
 		super(message);
 	}
 
-	ScriptReplyException(String message, Throwable cause) {
-		super(message, cause);
-	}
-
 }

@@ -1,8 +1,6 @@
 package io.redisbreaker.store.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -22,7 +20,7 @@ final class PermissionCheck {
 	 */
 	static final String NAME = "#startup-check";
 
-	private static final LuaScript CHECK = LuaScript.load("check.lua");
+	private static final LuaScript CHECK = LuaScript.load(CheckReply.SCRIPT);
 
 	private PermissionCheck() {
 	}
@@ -35,28 +33,22 @@ final class PermissionCheck {
 	static CompletionStage<Map<String, String>> run(RedisClusterAsyncCommands<byte[], byte[]> commands,
 			BreakerKeys keys, String origin) {
 		// A subscriber recognises this message by its first field and ignores it.
-		byte[] message = BreakerKeys.bytes(NAME + "\tstartup check of instance " + origin);
-		return CHECK
-			.run(commands, keys.of(NAME), BreakerKeys.bytes("keys"), BreakerKeys.bytes(keys.transitionChannel()),
-					message)
+		String message = NAME + "\tstartup check of instance " + origin;
+		return CHECK.run(commands, keys.of(NAME), CheckArguments.keys(keys.transitionChannel(), message).argv())
 			.thenCompose((breakerKeys) -> CHECK
-				.run(commands, new byte[][] { BreakerKeys.bytes(keys.index()) }, BreakerKeys.bytes("index"))
+				.run(commands, new byte[][] { BreakerKeys.bytes(keys.index()) }, CheckArguments.index().argv())
 				.thenApply((index) -> {
 					Map<String, String> refused = new LinkedHashMap<>();
-					collect(breakerKeys, refused);
-					collect(index, refused);
+					collect(CheckReply.parse(breakerKeys), refused);
+					collect(CheckReply.parse(index), refused);
 					return refused;
 				}));
 	}
 
-	private static void collect(List<Object> reply, Map<String, String> refused) {
-		for (int i = 0; i + 1 < reply.size(); i += 2) {
-			refused.putIfAbsent(text(reply.get(i)), text(reply.get(i + 1)));
+	private static void collect(CheckReply reply, Map<String, String> refused) {
+		for (CheckReply.Refusal refusal : reply.refusals()) {
+			refused.putIfAbsent(refusal.command(), refusal.error());
 		}
-	}
-
-	private static String text(Object value) {
-		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
 
 }

@@ -2,9 +2,7 @@ package io.redisbreaker.store.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -15,8 +13,6 @@ import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
-import io.redisbreaker.core.CircuitState;
-import io.redisbreaker.core.StateTransition;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.core.OperatorCommand;
@@ -32,15 +28,20 @@ public final class RedisBreakerStore implements BreakerStore {
 	/** Default lifetime of a breaker's keys, refreshed on every write; forced states never expire. */
 	public static final Duration DEFAULT_KEY_TTL = Duration.ofHours(1);
 
-	private static final LuaScript ACQUIRE = LuaScript.load("acquire.lua");
+	// Each script's arguments are one *Arguments record and its reply one *Reply record, whose
+	// components are the script's ARGV and reply in order (ScriptHeaderTests holds them to the
+	// scripts' headers), so nothing here knows a position. The arguments are built inside each
+	// attempt, as before, so a failure to build them fails the returned stage rather than the call.
 
-	private static final LuaScript RECORD = LuaScript.load("record.lua");
+	private static final LuaScript ACQUIRE = LuaScript.load(AcquireReply.SCRIPT);
 
-	private static final LuaScript OPERATE = LuaScript.load("operate.lua");
+	private static final LuaScript RECORD = LuaScript.load(RecordReply.SCRIPT);
 
-	private static final LuaScript RECONCILE = LuaScript.load("reconcile.lua");
+	private static final LuaScript OPERATE = LuaScript.load(ChangeReply.OPERATE);
 
-	private static final LuaScript SNAPSHOT = LuaScript.load("snapshot.lua");
+	private static final LuaScript RECONCILE = LuaScript.load(ChangeReply.RECONCILE);
+
+	private static final LuaScript SNAPSHOT = LuaScript.load(SnapshotReply.SCRIPT);
 
 	private final AsyncConnection connection;
 
@@ -48,11 +49,7 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	private final String instanceId;
 
-	private final byte[] ttlMillis;
-
-	private final byte[] channel;
-
-	private final byte[] origin;
+	private final StoreConstants constants;
 
 	private final @Nullable RedisRetry retry;
 
@@ -74,9 +71,7 @@ public final class RedisBreakerStore implements BreakerStore {
 		this.connection = new AsyncConnection(commands);
 		this.keys = keys;
 		this.instanceId = instanceId;
-		this.ttlMillis = arg(keyTtl.toMillis());
-		this.channel = BreakerKeys.bytes(keys.transitionChannel());
-		this.origin = BreakerKeys.bytes(instanceId);
+		this.constants = StoreConstants.of(keyTtl.toMillis(), keys.transitionChannel(), instanceId);
 		this.retry = retry;
 	}
 
@@ -120,42 +115,27 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<Admission> acquire(String name, CircuitBreakerConfig config, String permitId) {
-		return run(true, (commands) -> ACQUIRE.run(commands, this.keys.of(name), arg(permitId), arg(config.getHalfOpenMaxCalls()),
-					arg(config.getHalfOpenPermitLease().toMillis()), this.ttlMillis, this.channel, arg(name),
-					this.origin, arg(config.getSlidingWindow().toMillis())))
-			.thenApply((reply) -> {
-				boolean allowed = number(reply, 0) == 1;
-				boolean permit = number(reply, 3) == 1;
-				long retryAfter = number(reply, 4);
-				return new Admission(allowed, state(reply, 1), number(reply, 2), permit ? permitId : null,
-						(retryAfter > 0) ? Duration.ofMillis(retryAfter) : null, Admission.Issuer.SHARED,
-						transition(name, reply, 5, number(reply, 2)));
-			});
+		return run(true, (commands) -> ACQUIRE.run(commands, this.keys.of(name),
+				AcquireArguments.of(name, config, permitId, this.constants).argv()))
+			.thenApply((reply) -> AcquireReply.parse(reply).admission(name, permitId, this.instanceId));
 	}
 
 	@Override
 	public CompletionStage<StateChange> record(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome) {
-		String permitId = admission.permitId();
 		// A trial outcome counts once whatever happens: the first run removes its permit, and a success
 		// without its permit, like a failure under a changed epoch, counts nothing. So it may be retried
 		// when it may have run; other outcomes only when they surely did not.
-		return run(permitId != null, (commands) -> RECORD.run(commands, this.keys.of(name), arg(admission.epoch()), arg(permitId != null ? permitId : ""),
-					arg(outcome.code()), arg(config.getFailureThreshold()), arg(config.getSuccessThreshold()),
-					arg(config.getSlidingWindow().toMillis()), arg(config.getWindowBucket().toMillis()),
-					arg(config.getFailureRateThreshold()), arg(config.getMinimumCalls()),
-					arg(config.getSlowCallRateThreshold()), arg(config.getOpenTimeout().toMillis()),
-					arg(config.getOpenTimeoutMultiplier()), arg(config.getMaxOpenTimeout().toMillis()), this.ttlMillis,
-					this.channel, arg(name), this.origin))
-			.thenApply((reply) -> new StateChange(number(reply, 0) == 1, state(reply, 1), number(reply, 2),
-					transition(name, reply, 3, number(reply, 2))));
+		return run(admission.permitId() != null, (commands) -> RECORD.run(commands, this.keys.of(name),
+				RecordArguments.of(name, config, admission, outcome, this.constants).argv()))
+			.thenApply((reply) -> RecordReply.parse(reply).change(name, this.instanceId));
 	}
 
 	@Override
 	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
-		return run(true, (commands) -> OPERATE.run(commands, this.keys.of(name), arg(command.name()), arg(reason),
-				this.ttlMillis, this.channel, arg(name), this.origin))
-			.thenApply((reply) -> change(name, reply));
+		return run(true, (commands) -> OPERATE.run(commands, this.keys.of(name),
+				OperateArguments.of(name, command, reason, this.constants).argv()))
+			.thenApply((reply) -> ChangeReply.parse(ChangeReply.OPERATE, reply).change(name, this.instanceId));
 	}
 
 	/**
@@ -165,25 +145,15 @@ public final class RedisBreakerStore implements BreakerStore {
 	public CompletionStage<StateChange> reconcileOpen(String name, Duration openFor, long expectedEpoch,
 			String reason) {
 		return run(true, (commands) -> RECONCILE.run(commands, this.keys.of(name),
-				arg(Math.max(1, openFor.toMillis())), arg(reason), this.ttlMillis, this.channel, arg(name), this.origin,
-				arg(expectedEpoch)))
-			.thenApply((reply) -> change(name, reply));
+				ReconcileArguments.of(name, openFor, expectedEpoch, reason, this.constants).argv()))
+			.thenApply((reply) -> ChangeReply.parse(ChangeReply.RECONCILE, reply).change(name, this.instanceId));
 	}
 
 	@Override
 	public CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config) {
-		return run(true, (commands) -> SNAPSHOT.run(commands, this.keys.of(name),
-				arg(config.getSlidingWindow().toMillis()), arg(config.getWindowBucket().toMillis())))
-			.thenApply((reply) -> {
-				CircuitState state = state(reply, 0);
-				long changedAt = number(reply, 5);
-				long openUntil = number(reply, 4);
-				return new CircuitSnapshot(name, state, number(reply, 1),
-						(changedAt > 0) ? Instant.ofEpochMilli(changedAt) : null, text(reply, 6),
-						(state == CircuitState.OPEN) ? Instant.ofEpochMilli(openUntil) : null, (int) number(reply, 10),
-						number(reply, 11), number(reply, 12), number(reply, 13), (int) number(reply, 9),
-						(int) number(reply, 8), (int) number(reply, 7));
-			});
+		return run(true,
+				(commands) -> SNAPSHOT.run(commands, this.keys.of(name), SnapshotArguments.of(config).argv()))
+			.thenApply((reply) -> SnapshotReply.parse(reply).snapshot(name));
 	}
 
 	@Override
@@ -213,49 +183,8 @@ public final class RedisBreakerStore implements BreakerStore {
 		this.connection.close();
 	}
 
-	private StateChange change(String name, List<Object> reply) {
-		return new StateChange(true, state(reply, 0), number(reply, 1), transition(name, reply, 2, number(reply, 1)));
-	}
-
-	private @Nullable StateTransition transition(String name, List<Object> reply, int from, long epoch) {
-		String fromState = text(reply, from);
-		if (fromState.isEmpty()) {
-			return null;
-		}
-		return new StateTransition(name, CircuitState.valueOf(fromState), CircuitState.valueOf(text(reply, from + 1)),
-				epoch, text(reply, from + 2), this.instanceId, true);
-	}
-
-	private static CircuitState state(List<Object> reply, int index) {
-		return CircuitState.valueOf(text(reply, index));
-	}
-
-	private static long number(List<Object> reply, int index) {
-		Object value = reply.get(index);
-		if (value instanceof Long number) {
-			return number;
-		}
-		return Long.parseLong(text(reply, index));
-	}
-
-	private static String text(List<Object> reply, int index) {
-		Object value = reply.get(index);
-		if (value instanceof byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-		return String.valueOf(value);
-	}
-
 	private static byte[] arg(String value) {
 		return BreakerKeys.bytes(value);
-	}
-
-	private static byte[] arg(long value) {
-		return BreakerKeys.bytes(Long.toString(value));
-	}
-
-	private static byte[] arg(double value) {
-		return BreakerKeys.bytes(Double.toString(value));
 	}
 
 	/**

@@ -4,7 +4,8 @@
 -- CLOSED, DISABLED and FORCED_OPEN decide without writing anything: the common path is a read.
 -- Acquiring again with a permit id that holds a live permit answers as the first time did (allowed,
 -- same epoch, lease renewed): a retry after a lost reply must not lock its caller out of its own slot.
-local permit_id, max_calls, lease_ms, ttl_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local permit_id, half_open_max_calls, permit_lease_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local ttl_ms = tonumber(ARGV[4])
 local channel, name, origin, window_ms = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
 
 local s = read_state()
@@ -26,15 +27,15 @@ if s.state == 'OPEN' then
   s.trial_ok = 0
 end
 
--- HALF_OPEN: at most max_calls trial calls per epoch across all instances. A permit is a lease,
--- so a holder that dies mid-call gives its slot back when the lease runs out.
+-- HALF_OPEN: at most half_open_max_calls trial calls per epoch across all instances. A permit is a
+-- lease, so a holder that dies mid-call gives its slot back when the lease runs out.
 call('ZREMRANGEBYSCORE', PERMITS, '-inf', now)
 local allowed, permit, retry_after = 0, 0, 0
 if call('ZSCORE', PERMITS, permit_id) then
-  call('ZADD', PERMITS, now + lease_ms, permit_id)
+  call('ZADD', PERMITS, now + permit_lease_ms, permit_id)
   allowed, permit = 1, 1
-elseif call('ZCARD', PERMITS) + s.trial_ok < max_calls then
-  call('ZADD', PERMITS, now + lease_ms, permit_id)
+elseif call('ZCARD', PERMITS) + s.trial_ok < half_open_max_calls then
+  call('ZADD', PERMITS, now + permit_lease_ms, permit_id)
   allowed, permit = 1, 1
 else
   local first = call('ZRANGE', PERMITS, 0, 0, 'WITHSCORES')

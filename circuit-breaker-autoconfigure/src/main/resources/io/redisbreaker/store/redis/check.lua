@@ -1,10 +1,11 @@
 -- Startup check: runs every command the breaker scripts use, on the keys of a reserved breaker that
 -- no real breaker can have (its name is not a valid breaker name), and leaves nothing behind. Each
 -- command runs with pcall, so one refusal does not hide the next: the reply lists them all.
--- ARGV: mode 'keys' | 'index', then for 'keys': channel, message
---   'keys':  KEYS = the reserved breaker's state, window, streak and permits keys
---   'index': KEYS[1] = the breaker name index (another cluster slot, hence a call of its own)
+-- ARGV: mode 'keys'|'index', channel, message (channel and message are read in mode 'keys' only)
+-- KEYS: in mode 'keys' the reserved breaker's state, window, streak and permits keys; in mode 'index'
+--   KEYS[1] = the breaker name index (another cluster slot, hence a call of its own)
 -- Returns: {command, error, command, error, ...} for every refused command; empty when all ran.
+local mode, channel, message = ARGV[1], ARGV[2], ARGV[3]
 
 local refused = {}
 
@@ -17,7 +18,7 @@ local function try(...)
   return reply
 end
 
-if ARGV[1] == 'index' then
+if mode == 'index' then
   local index = KEYS[1]
   local members = try('SMEMBERS', index)
   if type(members) == 'table' and members[1] then
@@ -31,7 +32,6 @@ if ARGV[1] == 'index' then
   return refused
 end
 
-local channel, message = ARGV[2], ARGV[3]
 try('DEL', STATE, WINDOW, STREAK, PERMITS)
 try('TIME')
 try('HSET', STATE, 'state', 'CLOSED', 'n', '0')

@@ -6,8 +6,10 @@
 local epoch, permit_id, outcome = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local failure_threshold, success_threshold = tonumber(ARGV[4]), tonumber(ARGV[5])
 local window_ms, bucket_ms = tonumber(ARGV[6]), tonumber(ARGV[7])
-local rate_threshold, minimum_calls, slow_threshold = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
-local open_ms, multiplier, max_open_ms, ttl_ms = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
+local failure_rate_threshold, minimum_calls = tonumber(ARGV[8]), tonumber(ARGV[9])
+local slow_call_rate_threshold = tonumber(ARGV[10])
+local open_ms, open_multiplier, max_open_ms = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
+local ttl_ms = tonumber(ARGV[14])
 local channel, name, origin = ARGV[15], ARGV[16], ARGV[17]
 
 local s = read_state()
@@ -65,14 +67,16 @@ if s.state == 'CLOSED' then
   if reason == nil and calls >= minimum_calls then
     local failure_rate = failures * 100 / calls
     local slow_rate = slow * 100 / calls
-    if failure_rate >= rate_threshold then
-      reason = string.format('failure rate: %.1f%% >= %.1f%% of %d calls', failure_rate, rate_threshold, calls)
-    elseif slow_rate >= slow_threshold then
-      reason = string.format('slow call rate: %.1f%% >= %.1f%% of %d calls', slow_rate, slow_threshold, calls)
+    if failure_rate >= failure_rate_threshold then
+      reason = string.format('failure rate: %.1f%% >= %.1f%% of %d calls', failure_rate, failure_rate_threshold,
+        calls)
+    elseif slow_rate >= slow_call_rate_threshold then
+      reason = string.format('slow call rate: %.1f%% >= %.1f%% of %d calls', slow_rate, slow_call_rate_threshold,
+        calls)
     end
   end
   if reason then
-    moved = open(s, now, reason, open_ms, multiplier, max_open_ms, false, channel, name, origin)
+    moved = open(s, now, reason, open_ms, open_multiplier, max_open_ms, false, channel, name, origin)
   end
 elseif s.state == 'HALF_OPEN' then
   -- A failed trial reopens even if its lease ran out meanwhile (a slow failure is still a failure);
@@ -81,7 +85,7 @@ elseif s.state == 'HALF_OPEN' then
     return {0, s.state, s.epoch, '', '', ''}
   end
   if failed then
-    moved = open(s, now, 'trial call failed', open_ms, multiplier, max_open_ms, true, channel, name, origin)
+    moved = open(s, now, 'trial call failed', open_ms, open_multiplier, max_open_ms, true, channel, name, origin)
   else
     s.trial_ok = call('HINCRBY', STATE, 'trial_ok', 1)
     if s.trial_ok >= success_threshold then

@@ -1,0 +1,18 @@
+package io.redisbreaker.store.redis;
+
+/**
+ * The arguments that are the same for every call of one store, encoded once, since they go with
+ * nearly every script run on the hot path.
+ *
+ * @param ttlMs lifetime of a breaker's keys after its last write, in milliseconds
+ * @param channel the channel transitions are published on
+ * @param origin the id of this instance, which published transitions carry
+ */
+record StoreConstants(byte[] ttlMs, byte[] channel, byte[] origin) {
+
+	static StoreConstants of(long ttlMs, String channel, String origin) {
+		return new StoreConstants(ScriptArguments.encode(ttlMs), ScriptArguments.encode(channel),
+				ScriptArguments.encode(origin));
+	}
+
+}

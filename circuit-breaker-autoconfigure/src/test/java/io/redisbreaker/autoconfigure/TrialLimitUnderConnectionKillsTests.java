@@ -44,7 +44,7 @@ class TrialLimitUnderConnectionKillsTests {
 
 	private static final int TRIAL_LIMIT = 2;
 
-	private static final int CYCLES = 5;
+	private static final int CYCLES = 3;
 
 	private final RedisServer server;
 
@@ -179,7 +179,9 @@ class TrialLimitUnderConnectionKillsTests {
 			.withPropertyValues("circuitbreaker.instance-id=" + id, "circuitbreaker.redis-timeout=250ms",
 					"circuitbreaker.redis-slow-threshold=100ms",
 					"circuitbreaker.instances[" + BREAKER + "].failure-threshold=1",
-					"circuitbreaker.instances[" + BREAKER + "].open-timeout=2s",
+					// Longer than any outage a busy machine makes of the kills: the limit is exact only while no
+					// instance is cut off for a whole open timeout (the README says what holds then).
+					"circuitbreaker.instances[" + BREAKER + "].open-timeout=5s",
 					"circuitbreaker.instances[" + BREAKER + "].half-open-max-calls=" + TRIAL_LIMIT,
 					"circuitbreaker.instances[" + BREAKER + "].success-threshold=" + TRIAL_LIMIT,
 					"circuitbreaker.instances[" + BREAKER + "].half-open-permit-lease=3s",

@@ -22,13 +22,18 @@ import io.redisbreaker.core.StateTransition;
 import io.redisbreaker.testsupport.Await;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The state machine's rules, checked the same way against every store: the Redis scripts and the
- * in-memory fallback must agree.
+ * in-memory fallback must agree. The rules themselves are the table {@link BreakerRules}, whose every
+ * row {@link #rule(Scenario)} plays against the store of the subclass; the named tests here check
+ * what a row of one breaker's store operations does not: how a {@link CircuitBreaker} classifies
+ * outcomes and tells transitions, and instances with different settings sharing one breaker.
  */
 abstract class BreakerContractTests {
 
@@ -37,10 +42,22 @@ abstract class BreakerContractTests {
 	final List<StateTransition> transitions = new CopyOnWriteArrayList<>();
 
 	/** A fresh store; the same backing state for every call within one test. */
-	abstract BreakerStore store(String instanceId);
+	BreakerStore store(String instanceId) {
+		return store(instanceId, Duration.ofHours(1));
+	}
+
+	/** Like {@link #store(String)} with a key TTL, for a store whose keys expire (Redis). */
+	abstract BreakerStore store(String instanceId, Duration keyTtl);
 
 	/** Loses every breaker's state at once, as a FLUSHALL or expired keys do to Redis. */
 	abstract void loseState();
+
+	/** One row of the rules, played against this store. */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("io.redisbreaker.store.BreakerRules#rows")
+	void rule(Scenario scenario) {
+		scenario.runAgainst(this);
+	}
 
 	CircuitBreaker breaker(String name, CircuitBreakerConfig config) {
 		return registry("instance-a", config).circuitBreaker(name);

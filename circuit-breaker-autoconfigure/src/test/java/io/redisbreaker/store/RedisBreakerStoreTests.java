@@ -60,8 +60,8 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 	}
 
 	@Override
-	BreakerStore store(String instanceId) {
-		return redisStore(instanceId, Duration.ofHours(1));
+	BreakerStore store(String instanceId, Duration keyTtl) {
+		return redisStore(instanceId, keyTtl);
 	}
 
 	@Override

@@ -575,7 +575,8 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 			Duration retryAfter = admission.retryAfter();
 			if (this.retryAfterAtMost != null) {
 				check.that("retry after a positive time of at most " + this.retryAfterAtMost, retryAfter,
-						retryAfter != null && !retryAfter.isNegative() && !retryAfter.isZero() && retryAfter.compareTo(this.retryAfterAtMost) <= 0);
+						retryAfter != null && retryAfter.compareTo(Duration.ZERO) > 0
+								&& retryAfter.compareTo(this.retryAfterAtMost) <= 0);
 			}
 			if (this.noRetryAfter) {
 				check.equal("retry after", retryAfter, null);

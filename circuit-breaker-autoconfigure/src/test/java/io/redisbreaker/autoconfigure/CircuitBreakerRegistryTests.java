@@ -1,10 +1,13 @@
 package io.redisbreaker.autoconfigure;
 
+import java.time.Duration;
+
 import io.redisbreaker.annotation.CircuitProtected;
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.Test;
@@ -61,7 +64,8 @@ class CircuitBreakerRegistryTests {
 				assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
 			}
 			// The annotation's configuration decided: three failures (exchange-ticker), not five (defaults).
-			assertThat(redisState(this.server, NAME)).isEqualTo("OPEN");
+			Await.until(Duration.ofSeconds(10), () -> "OPEN".equals(redisState(this.server, NAME)),
+					"the breaker to be OPEN");
 			assertThat(registry.snapshot(NAME).state()).isEqualTo(CircuitState.OPEN);
 		});
 	}
@@ -81,7 +85,8 @@ class CircuitBreakerRegistryTests {
 			assertThat(registry.circuitBreaker(NAME).getConfig().getFailureThreshold()).isEqualTo(3);
 			assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
 			assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
-			assertThat(redisState(this.server, NAME)).isEqualTo("OPEN");
+			Await.until(Duration.ofSeconds(10), () -> "OPEN".equals(redisState(this.server, NAME)),
+					"the breaker to be OPEN");
 		});
 	}
 

@@ -81,7 +81,8 @@ class CircuitProtectedAspectTests {
 
 			// Two consecutive failures, each handled by a fallback, opened the shared breaker.
 			assertThat(state(context, TickerService.BREAKER)).isEqualTo(CircuitState.OPEN);
-			assertThat(redisState(this.server, TickerService.BREAKER)).isEqualTo("OPEN");
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, TickerService.BREAKER)),
+					"the breaker to be OPEN");
 			assertThat(service.calls()).isEqualTo(3);
 		});
 	}
@@ -95,7 +96,8 @@ class CircuitProtectedAspectTests {
 			assertThat(state(context, TickerService.BREAKER)).isEqualTo(CircuitState.CLOSED);
 			assertThatIllegalStateException().isThrownBy(() -> service.fetch("bug"));
 
-			assertThat(redisState(this.server, TickerService.BREAKER)).isEqualTo("OPEN");
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, TickerService.BREAKER)),
+					"the breaker to be OPEN");
 		});
 	}
 
@@ -135,7 +137,8 @@ class CircuitProtectedAspectTests {
 			QuoteService service = context.getBean(QuoteService.class);
 			assertThatIllegalStateException().isThrownBy(() -> service.recovering(true));
 			assertThatIllegalStateException().isThrownBy(() -> service.recovering(true));
-			assertThat(redisState(this.server, "aspect/recovering")).isEqualTo("OPEN");
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, "aspect/recovering")),
+					"the breaker to be OPEN");
 
 			// Rejected while open, then (after 200 ms) one successful trial call closes it.
 			String result = Await.value(WAIT, () -> {
@@ -147,7 +150,8 @@ class CircuitProtectedAspectTests {
 				}
 			}, (value) -> value != null, "a trial call to be permitted");
 			assertThat(result).isEqualTo("recovered");
-			assertThat(redisState(this.server, "aspect/recovering")).isEqualTo("CLOSED");
+			Await.until(WAIT, () -> "CLOSED".equals(redisState(this.server, "aspect/recovering")),
+					"the breaker to be CLOSED");
 		});
 	}
 
@@ -160,7 +164,8 @@ class CircuitProtectedAspectTests {
 			assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
 			assertThatIllegalStateException().isThrownBy(() -> service.ticker("upbit", "kr", true));
 
-			assertThat(redisState(this.server, "upbit/kr/ticker")).isEqualTo("OPEN");
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, "upbit/kr/ticker")),
+					"the breaker to be OPEN");
 			assertThatExceptionOfType(CircuitBreakerOpenException.class)
 				.isThrownBy(() -> service.ticker("upbit", "kr", false))
 				.satisfies((ex) -> assertThat(ex.getCircuitBreakerName()).isEqualTo("upbit/kr/ticker"));
@@ -283,7 +288,8 @@ class CircuitProtectedAspectTests {
 			assertThat(service.stock(false)).isEqualTo("in stock");
 			assertThatIllegalStateException().isThrownBy(() -> service.stock(true));
 			assertThatIllegalStateException().isThrownBy(() -> service.reserve(true));
-			assertThat(redisState(this.server, InventoryService.BREAKER)).isEqualTo("OPEN");
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, InventoryService.BREAKER)),
+					"the breaker to be OPEN");
 
 			// Both public methods share the class's breaker ...
 			assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(() -> service.stock(false));
@@ -305,7 +311,8 @@ class CircuitProtectedAspectTests {
 
 			assertThat(service.item("a", true)).isEqualTo("fallback:a:IllegalStateException");
 			assertThat(service.item("a", true)).isEqualTo("fallback:a:IllegalStateException");
-			assertThat(redisState(this.server, CatalogService.BREAKER)).isEqualTo("OPEN");
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, CatalogService.BREAKER)),
+					"the breaker to be OPEN");
 			// The open breaker goes to the fallback ...
 			assertThat(service.item("a", false)).isEqualTo("fallback:a:CircuitBreakerOpenException");
 			// ... and the fallback itself, public in the annotated class, is not behind that breaker.
@@ -324,7 +331,8 @@ class CircuitProtectedAspectTests {
 
 			assertThat(service.ticker("up bit", true)).isEqualTo("failed:up bit");
 			assertThat(service.ticker("up bit", true)).isEqualTo("failed:up bit");
-			assertThat(redisState(this.server, "up%20bit/ticker")).isEqualTo("OPEN");
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, "up%20bit/ticker")),
+					"the breaker to be OPEN");
 			// The breaker is open under its encoded name, and the fallback still takes the rejection.
 			assertThat(service.ticker("up bit", false)).isEqualTo("open:up%20bit/ticker");
 
@@ -376,7 +384,7 @@ class CircuitProtectedAspectTests {
 			assertThatIllegalStateException().isThrownBy(() -> service.place("eu", true));
 
 			// One failure is enough with "strict" (failure-threshold 1); the defaults need two.
-			assertThat(redisState(this.server, "eu/orders")).isEqualTo("OPEN");
+			Await.until(WAIT, () -> "OPEN".equals(redisState(this.server, "eu/orders")), "the breaker to be OPEN");
 			assertThat(registry.circuitBreaker("eu/orders").getConfig().getFailureThreshold()).isEqualTo(1);
 			assertThat(registry.circuitBreaker("eu/orders").getConfig().getOpenTimeout())
 				.isEqualTo(Duration.ofMinutes(1));

@@ -23,8 +23,9 @@ class InMemoryBreakerStoreTests extends BreakerContractTests {
 
 	private final InMemoryBreakerStore store = new InMemoryBreakerStore("memory");
 
+	/** One store for the whole test, as one JVM has one; nothing in it expires, so the key TTL means nothing. */
 	@Override
-	BreakerStore store(String instanceId) {
+	BreakerStore store(String instanceId, Duration keyTtl) {
 		return this.store;
 	}
 

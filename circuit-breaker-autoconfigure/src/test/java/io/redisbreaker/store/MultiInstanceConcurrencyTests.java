@@ -88,7 +88,9 @@ class MultiInstanceConcurrencyTests {
 		for (int i = 0; i < 3; i++) {
 			this.instanceB.acquirePermission().recordFailure(new IOException("down"));
 		}
-		assertThat(this.instanceA.getState()).isEqualTo(CircuitState.OPEN);
+		// B's outcomes are sent without waiting; A reads on its own connection.
+		Await.until(Duration.ofSeconds(10), () -> this.instanceA.getState() == CircuitState.OPEN,
+				"B's failures to open the breaker");
 
 		// Every thread of both instances keeps asking until the open timeout has passed and the trial
 		// slots are gone; permits are held (the trial calls are "running") until the test ends.

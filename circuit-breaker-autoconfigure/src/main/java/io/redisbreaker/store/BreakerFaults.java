@@ -48,13 +48,24 @@ final class BreakerFaults {
 			return true;
 		}
 		return RedisFailures.classify(cause) == RedisFailures.Kind.FATAL && isErrorReply(cause)
-				&& !isServerWide(String.valueOf(cause.getMessage()));
+				&& !isServerWide(cause);
 	}
 
-	/** Errors about the server as a whole, whichever key a command touches. */
+	/** Errors about the server as a whole (or its topology), whichever key a command touches. */
+	static boolean isServerWide(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause.getMessage() != null && isServerWide(cause.getMessage())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static boolean isServerWide(String message) {
 		return message.startsWith("OOM ") || message.startsWith("MISCONF ") || message.startsWith("NOREPLICAS ")
-				|| message.contains("-OOM ") || message.contains("ERR max number of clients");
+				|| message.contains("-OOM ") || message.contains("OOM command not allowed")
+				|| message.startsWith("MOVED ") || message.startsWith("ASK ") || message.startsWith("CROSSSLOT ")
+				|| message.contains("ERR max number of clients");
 	}
 
 	private static boolean isErrorReply(Throwable failure) {
@@ -70,9 +81,12 @@ final class BreakerFaults {
 	void failed(String name, Throwable failure) {
 		String reason = Failures.unwrap(failure).getMessage();
 		if (this.broken.putIfAbsent(name, String.valueOf(reason)) == null) {
+			String text = String.valueOf(reason);
+			// Deleting keys repairs a key the scripts cannot read, not a script that fails by itself.
+			String action = (text.contains("BREAKER_CORRUPT") || text.contains("WRONGTYPE"))
+					? " To start it afresh, delete its keys: " + this.repair.command(name) : "";
 			logger.warn("Circuit breaker '" + name + "' cannot use its state in Redis (" + reason
-					+ "); the failure policy decides for this breaker only. To start it afresh, delete its keys: "
-					+ this.repair.command(name));
+					+ "); the failure policy decides for this breaker only." + action);
 		}
 	}
 

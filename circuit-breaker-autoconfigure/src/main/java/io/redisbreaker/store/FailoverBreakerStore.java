@@ -135,7 +135,11 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 			if (failure != null && !answer.isDone()) {
 				this.availability.failed(new RedisAvailability.NoAnswerException("no answer within "
 						+ Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"));
-				answer.complete(degradedAcquire(name, config, permitId).toCompletableFuture().join());
+				Admission degraded = degradedAcquire(name, config, permitId).toCompletableFuture().join();
+				if (!answer.complete(degraded) && degraded.issuer() == Admission.Issuer.LOCAL) {
+					// Redis answered in between and the caller has that answer: the local permit is unused.
+					this.local.record(name, config, degraded, CallOutcome.IGNORED);
+				}
 			}
 		});
 		return answer;
@@ -157,7 +161,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	 */
 	private void abandoned(String name, CircuitBreakerConfig config, Admission late) {
 		if (late.transition() != null) {
-			this.listener.onTransition(late.transition());
+			tellAsync(late.transition());
 		}
 		if (late.permitId() != null) {
 			start(() -> this.shared.record(name, config, late, CallOutcome.IGNORED)).whenComplete((change, failure) -> {
@@ -200,10 +204,17 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 				this.faults.failed(name, failure);
 				return untracked();
 			}
-			// Only decisions take Redis out of the path: they are retried within their budget, so a
-			// connection killed under one outcome (which cannot be retried: it may have counted) is
-			// ridden out like any other, and a real outage shows in the next decision.
-			return degradedRecord(name, config, admission, outcome);
+			if (RedisAvailability.refusesWork(failure)) {
+				// Redis answers but will not run the script (out of memory, READONLY after a failover,
+				// LOADING, NOPERM): reads alone would keep it deciding while no outcome counts.
+				this.availability.failed(failure);
+				return degradedRecord(name, config, admission, outcome);
+			}
+			// A connection killed under one outcome is ridden out like any other: decisions are retried
+			// within their budget, and a real outage shows in the next one. The outcome itself may have
+			// counted, so it is not counted again: a trial outcome is kept and sent again (it counts only
+			// with its permit), any other is dropped.
+			return keepTrialOutcome(name, config, admission, outcome);
 		}).thenCompose((stage) -> stage);
 	}
 
@@ -308,6 +319,17 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		return untracked();
 	}
 
+	private CompletionStage<StateChange> keepTrialOutcome(String name, CircuitBreakerConfig config, Admission admission,
+			CallOutcome outcome) {
+		if (admission.permitId() != null && this.pendingCount.incrementAndGet() <= MAX_PENDING_TRIAL_OUTCOMES) {
+			this.pendingTrials.add(new PendingOutcome(name, config, admission, outcome));
+		}
+		else if (admission.permitId() != null) {
+			this.pendingCount.decrementAndGet();
+		}
+		return untracked();
+	}
+
 	private static CompletionStage<StateChange> untracked() {
 		return CompletableFuture.completedFuture(StateChange.untracked());
 	}
@@ -372,8 +394,20 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	private void tell(String name, StateChange change) {
 		this.seen.remember(name, change);
 		if (change.transition() != null) {
-			this.listener.onTransition(change.transition());
+			tellAsync(change.transition());
 		}
+	}
+
+	/**
+	 * Tells a transition off the thread that completed the Redis operation (a Redis I/O thread, which a
+	 * listener must never hold up), and keeps a failing listener from breaking the caller.
+	 */
+	private void tellAsync(StateTransition transition) {
+		CompletableFuture.runAsync(() -> this.listener.onTransition(transition)).whenComplete((done, failure) -> {
+			if (failure != null) {
+				logger.warn("Transition listener failed for " + transition, failure);
+			}
+		});
 	}
 
 }

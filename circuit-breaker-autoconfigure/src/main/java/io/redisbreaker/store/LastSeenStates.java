@@ -29,26 +29,31 @@ final class LastSeenStates {
 
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
+	/** What Redis answered to an operation; a breaker found without state (epoch 0) replaces what was seen. */
 	void remember(String name, Admission admission) {
 		long openUntil = (admission.state() == CircuitState.OPEN && admission.retryAfter() != null)
 				? System.nanoTime() + admission.retryAfter().toNanos() : 0;
-		remember(name, admission.state(), admission.epoch(), openUntil);
+		remember(name, admission.state(), admission.epoch(), openUntil, true);
 	}
 
+	/** What Redis answered to an operation; a breaker found without state (epoch 0) replaces what was seen. */
 	void remember(String name, StateChange change) {
-		remember(name, change.state(), change.epoch(), 0);
+		remember(name, change.state(), change.epoch(), 0, true);
 	}
 
+	/** A transition heard from elsewhere: only a newer one replaces what was seen. */
 	void remember(StateTransition transition) {
-		remember(transition.circuitBreakerName(), transition.to(), transition.epoch(), 0);
+		remember(transition.circuitBreakerName(), transition.to(), transition.epoch(), 0, false);
 	}
 
-	private void remember(String name, CircuitState state, long epoch, long openUntilNanos) {
+	private void remember(String name, CircuitState state, long epoch, long openUntilNanos, boolean answer) {
 		if (epoch < 0) {
 			return;
 		}
 		this.seen.compute(name, (key, before) -> {
-			if (before == null || epoch > before.epoch()) {
+			// Epoch 0 is a breaker without stored state: its keys were deleted or lost, so what was seen
+			// before is gone too.
+			if (before == null || epoch > before.epoch() || (answer && epoch == 0 && before.epoch() > 0)) {
 				return new Seen(state, epoch, openUntilNanos);
 			}
 			if (epoch == before.epoch() && before.openUntilNanos() == 0 && openUntilNanos != 0) {

@@ -191,12 +191,29 @@ final class RedisAvailability implements AutoCloseable {
 			scheduleProbe();
 			return;
 		}
-		if (this.onRecovery != null) {
-			this.onRecovery.run();
+		try {
+			if (this.onRecovery != null) {
+				this.onRecovery.run();
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			// What was learned locally may not have reached Redis; the shared state rules all the same,
+			// or an instance would stay on its local breakers until restarted.
+			logger.warn("Could not bring what circuit breakers learned during the outage back to Redis", ex);
 		}
 		this.slowInARow.set(0);
 		this.available = true;
 		logger.info("Redis answers again; circuit breakers use the shared state");
+	}
+
+	/**
+	 * Whether Redis answered but refuses to run breaker scripts for reasons of its own (a replica after
+	 * a failover, loading, out of memory, no write permission): the whole server, not one breaker.
+	 */
+	static boolean refusesWork(Throwable failure) {
+		RedisFailures.Kind kind = RedisFailures.classify(RedisFailures.unwrap(failure));
+		return kind == RedisFailures.Kind.REJECTED || kind == RedisFailures.Kind.DENIED
+				|| BreakerFaults.isServerWide(failure);
 	}
 
 	static String describe(@Nullable Throwable failure) {

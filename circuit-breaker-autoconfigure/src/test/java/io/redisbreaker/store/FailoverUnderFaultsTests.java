@@ -57,6 +57,8 @@ class FailoverUnderFaultsTests {
 
 	private CircuitBreakerRegistry registry;
 
+	private volatile boolean failListeners;
+
 	FailoverUnderFaultsTests(RedisServer server) {
 		this.server = server;
 	}
@@ -78,7 +80,12 @@ class FailoverUnderFaultsTests {
 			var connection = this.client.connect(ByteArrayCodec.INSTANCE);
 			RedisBreakerStore shared = new RedisBreakerStore(connection::async, new BreakerKeys("cb:"), "a",
 					Duration.ofHours(1));
-			TransitionRelay relay = new TransitionRelay(this.transitions::add);
+			TransitionRelay relay = new TransitionRelay((transition) -> {
+				this.transitions.add(transition);
+				if (this.failListeners) {
+					throw new AssertionError("a listener that fails");
+				}
+			});
 			this.store = new FailoverBreakerStore(shared, new InMemoryBreakerStore("a"),
 				FailoverOptions.builder().policy(policy).probeInterval(Duration.ofMillis(100)).build(), relay.asListener());
 			CircuitBreakerConfig.Builder config = CircuitBreakerConfig.builder()
@@ -252,6 +259,71 @@ class FailoverUnderFaultsTests {
 		assertThat(broken.tryAcquirePermission()).as("opened by its local breaker").isEmpty();
 		assertThat(healthy.acquirePermission().getState()).isEqualTo(CircuitState.CLOSED);
 		assertThat(this.store.isRedisAvailable()).isTrue();
+	}
+
+
+	// Review: Redis that answers reads but refuses writes (out of memory) counted no outcome and kept
+	// deciding CLOSED, while the local breaker told an OPEN nobody acted on.
+	@Test
+	void aRedisThatRefusesWritesLeavesTheDecisionPath() {
+		CircuitBreaker breaker = breaker("refused-writes", RedisFailurePolicy.LOCAL);
+		breaker.acquirePermission().recordSuccess();
+		this.server.command("CONFIG", "SET", "maxmemory", "1");
+		try {
+			breaker.acquirePermission().recordFailure(new IOException("down"));
+			Await.until(DEADLINE, () -> !this.store.isRedisAvailable(), "Redis out of memory to leave the path");
+			// The refused outcome counted locally; the second failure in a row opens the local breaker.
+			breaker.acquirePermission().recordFailure(new IOException("down"));
+			assertThat(breaker.tryAcquirePermission()).as("opened by the local breaker that now decides").isEmpty();
+		}
+		finally {
+			this.server.command("CONFIG", "SET", "maxmemory", "0");
+		}
+		Await.until(DEADLINE, this.store::isRedisAvailable, "Redis to decide again once it takes writes");
+	}
+
+	// Review: a listener that threw while the outage's results were brought back stopped the probe, and
+	// Redis never came back into the decision path.
+	@Test
+	void aFailingListenerDoesNotKeepRedisOutOfThePath() {
+		try (TcpProxy network = TcpProxy.start(this.server)) {
+			this.transitions.clear();
+			CircuitBreaker breaker = breaker("failing-listener", RedisFailurePolicy.LOCAL, network.uri(), (config) -> {
+			});
+			this.failListeners = true;
+			breaker.acquirePermission().recordSuccess();
+			network.blackhole();
+			breaker.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException("down")));
+			assertThat(this.store.isRedisAvailable()).isFalse();
+			breaker.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException("down")));
+			breaker.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException("down")));
+			network.resetAll();
+			network.resume();
+			Await.until(DEADLINE, this.store::isRedisAvailable, "Redis to decide again");
+			Await.until(DEADLINE, () -> "OPEN".equals(this.server.command("HGET", "cb:{failing-listener}", "state")),
+					"the local trip to reach Redis");
+		}
+	}
+
+	// Review: a breaker last seen OPEN stayed OPEN in memory after its keys were deleted (the repair the
+	// warning advises), so the next outage rejected calls on a breaker closed fleet-wide.
+	@Test
+	void aBreakerWhoseKeysWereDeletedStartsClosedInTheNextOutage() {
+		try (TcpProxy network = TcpProxy.start(this.server)) {
+			CircuitBreaker breaker = breaker("deleted", RedisFailurePolicy.LOCAL, network.uri(), (config) -> config
+				.openTimeout(Duration.ofMinutes(1)));
+			breaker.acquirePermission().recordFailure(new IOException("down"));
+			breaker.acquirePermission().recordFailure(new IOException("down"));
+			Await.until(DEADLINE, () -> breaker.tryAcquirePermission().isEmpty(), "the breaker to open");
+			this.server.command("DEL", "cb:{deleted}", "cb:{deleted}:window", "cb:{deleted}:streak",
+					"cb:{deleted}:permits");
+			breaker.acquirePermission().recordSuccess();
+			network.blackhole();
+			breaker.tryAcquirePermission();
+			assertThat(this.store.isRedisAvailable()).isFalse();
+			assertThat(breaker.tryAcquirePermission()).as("a call during the outage").isPresent();
+			network.resume();
+		}
 	}
 
 }

@@ -101,7 +101,9 @@ public final class InMemoryBreakerStore implements BreakerStore {
 	 * the transitions the local breaker makes are newer than every one seen before.
 	 */
 	public void seed(String name, CircuitState state, long epoch, @Nullable Duration openFor) {
-		this.breakers.computeIfAbsent(name, (key) -> new BreakerStateMachine(key, this.instanceId, this::nextEpoch)
+		// A seeded machine counts on from the shared epoch, never from this JVM's clock: its transitions
+		// must stay older than the next ones the shared store makes (Redis time), whatever the clocks say.
+		this.breakers.computeIfAbsent(name, (key) -> new BreakerStateMachine(key, this.instanceId, (e) -> e + 1)
 			.seed(state, epoch, (openFor != null) ? now() + openFor.toMillis() : 0));
 	}
 

@@ -140,8 +140,12 @@ class FailoverBreakerStoreTests {
 			.singleElement()
 			.satisfies((line) -> assertThat(line).containsIgnoringCase("refused").doesNotContain("no answer within"));
 		this.server.start();
-		Await.until(DEADLINE, this.store::isRedisAvailable, "the store to use Redis again");
+		Await.until(DEADLINE, () -> output.getOut().contains("Redis answers again; circuit"),
+				"the return of Redis to be logged");
+		assertThat(this.store.isRedisAvailable()).isTrue();
 		assertThat(output.getOut().lines().filter((line) -> line.contains("Redis answers again; circuit"))).hasSize(1);
+		assertThat(output.getOut().lines().filter((line) -> line.contains("Redis is unavailable for circuit breakers")))
+			.hasSize(1);
 	}
 
 	@Test

@@ -40,13 +40,7 @@ final class ReactorCalls {
 	static Publisher<?> protect(CircuitBreaker breaker, ProceedingJoinPoint call, ProtectedMethod method,
 			Object target, @Nullable Object[] args) {
 		boolean mono = method.kind() == ProtectedMethod.Kind.MONO;
-		Object publisher;
-		try {
-			publisher = call.proceed();
-		}
-		catch (Throwable ex) {
-			publisher = mono ? Mono.error(ex) : Flux.error(ex);
-		}
+		Object publisher = proceed(call, mono);
 		Publisher<?> guarded = mono ? mono(breaker, (Mono<?>) Objects.requireNonNull(publisher, "publisher"))
 				: flux(breaker, (Flux<?>) Objects.requireNonNull(publisher, "publisher"));
 		return withFallback(guarded, method, target, args);
@@ -58,15 +52,18 @@ final class ReactorCalls {
 	 */
 	static Publisher<?> unprotected(ProceedingJoinPoint call, ProtectedMethod method, Object target,
 			@Nullable Object[] args) {
-		boolean mono = method.kind() == ProtectedMethod.Kind.MONO;
-		Object publisher;
+		Object publisher = proceed(call, method.kind() == ProtectedMethod.Kind.MONO);
+		return withFallback((Publisher<?>) Objects.requireNonNull(publisher, "publisher"), method, target, args);
+	}
+
+	/** The method's publisher; a method that throws instead counts as a publisher of that error. */
+	private static @Nullable Object proceed(ProceedingJoinPoint call, boolean mono) {
 		try {
-			publisher = call.proceed();
+			return call.proceed();
 		}
 		catch (Throwable ex) {
-			publisher = mono ? Mono.error(ex) : Flux.error(ex);
+			return mono ? Mono.error(ex) : Flux.error(ex);
 		}
-		return withFallback((Publisher<?>) Objects.requireNonNull(publisher, "publisher"), method, target, args);
 	}
 
 	/**

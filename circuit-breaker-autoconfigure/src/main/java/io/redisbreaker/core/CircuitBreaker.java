@@ -222,7 +222,12 @@ public final class CircuitBreaker {
 			sent.handle(this::recorded);
 		}
 		else {
-			sent.handleAsync(this::recorded);
+			// Most outcomes change nothing: only one that made a transition leaves the I/O thread.
+			sent.whenComplete((change, failure) -> {
+				if (failure != null || (change != null && change.transition() != null)) {
+					CompletableFuture.runAsync(() -> recorded(change, failure));
+				}
+			});
 		}
 	}
 

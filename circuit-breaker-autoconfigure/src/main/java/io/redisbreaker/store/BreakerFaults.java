@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.redisbreaker.connection.RedisFailures;
 import io.redisbreaker.core.Failures;
+import io.redisbreaker.store.redis.ScriptReplyException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -42,9 +43,7 @@ final class BreakerFaults {
 	 */
 	static boolean concernsOneBreaker(Throwable failure) {
 		Throwable cause = Failures.unwrap(failure);
-		// The reply of a script about a state it does not understand (parsed on this side).
-		if (cause instanceof IllegalArgumentException || cause instanceof IndexOutOfBoundsException
-				|| cause instanceof ClassCastException) {
+		if (cause instanceof ScriptReplyException) {
 			return true;
 		}
 		return RedisFailures.classify(cause) == RedisFailures.Kind.FATAL && isErrorReply(cause)

@@ -1,6 +1,8 @@
 package io.redisbreaker.store;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -20,6 +22,7 @@ import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.StateTransition;
+import io.redisbreaker.connection.RedisFailures;
 import io.redisbreaker.core.TransitionListener;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
 import io.redisbreaker.store.redis.RedisBreakerStore;
@@ -267,13 +270,13 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	/** Bounds a Redis operation by the timeout; a failure to even start it fails the stage too. */
 	private <T> CompletableFuture<T> timed(Supplier<? extends CompletionStage<T>> operation) {
-		return start(operation).orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		// A copy times out, so the timeout never completes the store's own stage.
+		return start(operation).copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private static <T> CompletableFuture<T> start(Supplier<? extends CompletionStage<T>> operation) {
 		try {
-			// A copy, so a timeout completing it leaves the original to report what Redis did.
-			return operation.get().toCompletableFuture().thenApply((result) -> result);
+			return operation.get().toCompletableFuture();
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -305,12 +308,8 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	 */
 	private CompletionStage<StateChange> degradedRecord(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome) {
-		if (admission.permitId() != null && this.pendingCount.incrementAndGet() <= MAX_PENDING_TRIAL_OUTCOMES) {
-			this.pendingTrials.add(new PendingOutcome(name, config, admission, outcome));
+		if (keptForLater(name, config, admission, outcome)) {
 			return untracked();
-		}
-		if (admission.permitId() != null) {
-			this.pendingCount.decrementAndGet();
 		}
 		if (this.policy == RedisFailurePolicy.LOCAL) {
 			seedLocal(name, config);
@@ -321,13 +320,21 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	private CompletionStage<StateChange> keepTrialOutcome(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome) {
-		if (admission.permitId() != null && this.pendingCount.incrementAndGet() <= MAX_PENDING_TRIAL_OUTCOMES) {
-			this.pendingTrials.add(new PendingOutcome(name, config, admission, outcome));
-		}
-		else if (admission.permitId() != null) {
-			this.pendingCount.decrementAndGet();
-		}
+		keptForLater(name, config, admission, outcome);
 		return untracked();
+	}
+
+	/** Keeps a trial outcome to send later, unless it is no trial outcome or too many are kept already. */
+	private boolean keptForLater(String name, CircuitBreakerConfig config, Admission admission, CallOutcome outcome) {
+		if (admission.permitId() == null) {
+			return false;
+		}
+		if (this.pendingCount.incrementAndGet() > MAX_PENDING_TRIAL_OUTCOMES) {
+			this.pendingCount.decrementAndGet();
+			return false;
+		}
+		this.pendingTrials.add(new PendingOutcome(name, config, admission, outcome));
+		return true;
 	}
 
 	private static CompletionStage<StateChange> untracked() {
@@ -359,7 +366,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 					tell(name, change);
 				}
 				catch (RuntimeException ex) {
-					logger.debug("Could not reconcile circuit breaker '" + name + "': " + RedisAvailability.describe(ex));
+					logger.debug("Could not reconcile circuit breaker '" + name + "': " + RedisFailures.describe(ex));
 				}
 			});
 		}
@@ -371,7 +378,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	 * script counts a trial outcome only with its permit, which the first run removes.
 	 */
 	private CompletableFuture<Void> sendPendingTrials() {
-		java.util.List<CompletableFuture<?>> sent = new java.util.ArrayList<>();
+		List<CompletableFuture<?>> sent = new ArrayList<>();
 		for (PendingOutcome pending; (pending = this.pendingTrials.poll()) != null;) {
 			this.pendingCount.decrementAndGet();
 			PendingOutcome outcome = pending;
@@ -383,7 +390,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 					}
 					else {
 						logger.debug("Could not send a kept trial outcome of circuit breaker '" + outcome.name()
-								+ "': " + RedisAvailability.describe(failure));
+								+ "': " + RedisFailures.describe(failure));
 					}
 					return null;
 				}));

@@ -1,6 +1,7 @@
 package io.redisbreaker.store;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,6 +51,12 @@ final class LastSeenStates {
 		if (epoch < 0) {
 			return;
 		}
+		Seen known = this.seen.get(name);
+		if (known != null && known.epoch() == epoch && known.state() == state
+				&& (known.openUntilNanos() != 0 || openUntilNanos == 0)) {
+			// The common case, once per call: nothing new.
+			return;
+		}
 		this.seen.compute(name, (key, before) -> {
 			// Epoch 0 is a breaker without stored state: its keys were deleted or lost, so what was seen
 			// before is gone too.
@@ -88,7 +95,7 @@ final class LastSeenStates {
 
 	/** The epoch last seen of every breaker, as of now. */
 	Map<String, Long> epochs() {
-		Map<String, Long> epochs = new java.util.HashMap<>();
+		Map<String, Long> epochs = new HashMap<>();
 		this.seen.forEach((name, last) -> epochs.put(name, last.epoch()));
 		return epochs;
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.redisbreaker.connection.RedisFailures;
@@ -48,7 +49,7 @@ final class RedisAvailability implements AutoCloseable {
 
 	private final AtomicInteger slowInARow = new AtomicInteger();
 
-	private final java.util.concurrent.atomic.AtomicLong failedProbes = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong failedProbes = new AtomicLong();
 
 	private volatile boolean available = true;
 
@@ -105,7 +106,9 @@ final class RedisAvailability implements AutoCloseable {
 	/** Redis answered an operation after {@code elapsedNanos}. */
 	void answered(long elapsedNanos) {
 		if (elapsedNanos <= this.slowThreshold.toNanos()) {
-			this.slowInARow.set(0);
+			if (this.slowInARow.get() != 0) {
+				this.slowInARow.set(0);
+			}
 			return;
 		}
 		int slow = this.slowInARow.incrementAndGet();
@@ -144,12 +147,12 @@ final class RedisAvailability implements AutoCloseable {
 	}
 
 	private void warnOutage(Throwable cause) {
-		logger.warn("Redis is unavailable for circuit breakers (" + describe(cause) + "); policy '" + this.policy
+		logger.warn("Redis is unavailable for circuit breakers (" + RedisFailures.describe(cause) + "); policy '" + this.policy
 				+ "' decides until Redis answers again");
 	}
 
 	/** The decision got no answer within the timeout. */
-	static final class NoAnswerException extends java.util.concurrent.TimeoutException {
+	static final class NoAnswerException extends TimeoutException {
 
 		NoAnswerException(String message) {
 			super(message);
@@ -180,7 +183,7 @@ final class RedisAvailability implements AutoCloseable {
 				return;
 			}
 			this.failedProbes.incrementAndGet();
-			logger.debug("Redis still unavailable for circuit breakers: " + describe(ex));
+			logger.debug("Redis still unavailable for circuit breakers: " + RedisFailures.describe(ex));
 			scheduleProbe();
 			return;
 		}
@@ -214,10 +217,6 @@ final class RedisAvailability implements AutoCloseable {
 		RedisFailures.Kind kind = RedisFailures.classify(RedisFailures.unwrap(failure));
 		return kind == RedisFailures.Kind.REJECTED || kind == RedisFailures.Kind.DENIED
 				|| BreakerFaults.isServerWide(failure);
-	}
-
-	static String describe(@Nullable Throwable failure) {
-		return RedisFailures.describe(failure);
 	}
 
 	@Override

@@ -50,6 +50,12 @@ abstract class BreakerContractTests {
 	/** Loses every breaker's state at once, as a FLUSHALL or expired keys do to Redis. */
 	abstract void loseState();
 
+	/**
+	 * Returns once a key written now with this TTL has expired in the store; a store whose keys never
+	 * expire returns at once.
+	 */
+	abstract void awaitKeyTtl(Duration keyTtl);
+
 	/** One row of the rules, played against this store. */
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("io.redisbreaker.store.BreakerRules#rows")

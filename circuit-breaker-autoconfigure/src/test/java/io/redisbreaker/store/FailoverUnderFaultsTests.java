@@ -299,6 +299,8 @@ class FailoverUnderFaultsTests {
 			assertThat(this.store.isRedisAvailable()).isFalse();
 			breaker.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException("down")));
 			breaker.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException("down")));
+			// The local trip was told, to a listener that threw; recovery tells again, and it throws again.
+			Await.until(DEADLINE, () -> !transitionsTo(CircuitState.OPEN).isEmpty(), "the local trip to be told");
 			network.resetAll();
 			network.resume();
 			Await.until(DEADLINE, this.store::isRedisAvailable, "Redis to decide again");

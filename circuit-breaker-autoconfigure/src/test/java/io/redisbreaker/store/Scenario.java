@@ -83,7 +83,8 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 	/** Plays the row against the test class's store. */
 	void runAgainst(BreakerContractTests test) {
 		CircuitBreakerConfig config = this.settings.apply(BreakerRules.defaults()).build();
-		Run run = new Run(test.store("instance-a", this.keyTtl), config, this.keyTtl, test::loseState);
+		Run run = new Run(test.store("instance-a", this.keyTtl), config, this.keyTtl, test::loseState,
+				test::awaitKeyTtl);
 		for (Step step : this.given.steps) {
 			run.perform(step, "given " + this.given);
 		}
@@ -331,9 +332,7 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 
 		/** More than the key TTL passed since the last write: keys the breaker still needs must not expire. */
 		Given keyTtlPassed() {
-			return step("the key TTL passed", (run) -> Await.until(DEADLINE,
-					() -> System.nanoTime() - run.lastWriteNanos > run.keyTtl.plusMillis(500).toNanos(),
-					"the key TTL to pass"));
+			return step("the key TTL passed", (run) -> run.keyTtlPassage.accept(run.keyTtl));
 		}
 
 		/** Every breaker's state is lost at once (FLUSHALL, expired keys, an empty replica promoted). */
@@ -642,8 +641,6 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 
 		private long highestEpoch;
 
-		private long lastWriteNanos = System.nanoTime();
-
 		private int permitSequence;
 
 		private @Nullable Admission eventAdmission;
@@ -652,11 +649,15 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 
 		private @Nullable StateChange eventChange;
 
-		private Run(BreakerStore store, CircuitBreakerConfig config, Duration keyTtl, Runnable stateLoss) {
+		private final java.util.function.Consumer<Duration> keyTtlPassage;
+
+		private Run(BreakerStore store, CircuitBreakerConfig config, Duration keyTtl, Runnable stateLoss,
+				java.util.function.Consumer<Duration> keyTtlPassage) {
 			this.store = store;
 			this.config = config;
 			this.keyTtl = keyTtl;
 			this.stateLoss = stateLoss;
+			this.keyTtlPassage = keyTtlPassage;
 		}
 
 		private void perform(Step step, String context) {
@@ -685,7 +686,6 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 
 		Admission acquire(String permitId) {
 			Admission admission = reply(this.store.acquire(NAME, this.config, permitId));
-			this.lastWriteNanos = System.nanoTime();
 			seen(admission.epoch(), admission.transition());
 			this.eventAdmission = admission;
 			this.eventPermitId = permitId;
@@ -694,7 +694,6 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 
 		StateChange record(Admission admission, CallOutcome outcome) {
 			StateChange change = reply(this.store.record(NAME, this.config, admission, outcome));
-			this.lastWriteNanos = System.nanoTime();
 			seen(change.epoch(), change.transition());
 			this.eventChange = change;
 			return change;
@@ -733,7 +732,6 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 
 		void operate(OperatorCommand command, String reason) {
 			StateChange change = reply(this.store.operate(NAME, command, reason));
-			this.lastWriteNanos = System.nanoTime();
 			seen(change.epoch(), change.transition());
 		}
 

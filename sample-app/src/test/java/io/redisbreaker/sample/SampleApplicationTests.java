@@ -1,10 +1,13 @@
 package io.redisbreaker.sample;
 
 import java.net.URI;
+
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
+import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,8 @@ class SampleApplicationTests {
 	@Value("${local.server.port}")
 	int port;
 
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
@@ -48,7 +53,7 @@ class SampleApplicationTests {
 		for (int i = 0; i < 3; i++) {
 			assertThat(get("/tickers/upbit/kr/BTC")).contains("\"cached\":true");
 		}
-		assertThat(redis.command("HGET", "cb:{upbit/kr/ticker}", "state")).isEqualTo("OPEN");
+		awaitState("upbit/kr/ticker", "OPEN");
 		assertThat(get("/tickers/upbit/kr/BTC")).contains("\"cached\":true");
 		// Another region of the same exchange has a breaker of its own, still closed.
 		post("/exchanges/upbit/outage?down=false");
@@ -68,7 +73,7 @@ class SampleApplicationTests {
 			for (int i = 0; i < 3; i++) {
 				assertThat(get("/tickers/bithumb/kr/BTC")).contains("\"cached\":true");
 			}
-			assertThat(redis.command("HGET", "cb:{bithumb/kr/ticker}", "state")).isEqualTo("OPEN");
+			awaitState("bithumb/kr/ticker", "OPEN");
 		}
 		finally {
 			post("/exchanges/bithumb/outage?down=false");
@@ -86,7 +91,16 @@ class SampleApplicationTests {
 
 		assertThat(get("/breakers")).contains("\"up%20bit/kr/ticker\"", "\"%7Bx%7D/kr/ticker\"",
 				"\"업비트/kr/ticker\"", "\"" + "x".repeat(183) + "-");
-		assertThat(redis.command("EXISTS", "cb:{up%20bit/kr/ticker}", "cb:{업비트/kr/ticker}")).isNotNull();
+		// Each encoded name counted its call under its own keys.
+		Await.until(WAIT, () -> Long.valueOf(2)
+			.equals(redis.command("EXISTS", "cb:{up%20bit/kr/ticker}:window", "cb:{업비트/kr/ticker}:window")),
+				"the calls to count under the encoded names");
+	}
+
+	/** Outcomes are sent without the call waiting, and this test reads Redis on a connection of its own. */
+	private static void awaitState(String breaker, String state) {
+		Await.until(WAIT, () -> state.equals(redis.command("HGET", "cb:{" + breaker + "}", "state")),
+				breaker + " to be " + state + " in Redis");
 	}
 
 	private String get(String path) throws Exception {

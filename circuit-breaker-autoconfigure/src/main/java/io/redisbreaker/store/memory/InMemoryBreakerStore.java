@@ -92,10 +92,6 @@ public final class InMemoryBreakerStore implements BreakerStore {
 	 * starting closed and letting traffic through a breaker that is open fleet-wide.
 	 * @param openFor for an open breaker, the time it has left
 	 */
-	public void seed(String name, CircuitState state, @Nullable Duration openFor) {
-		seed(name, state, 0, openFor);
-	}
-
 	/**
 	 * Like {@link #seed(String, CircuitState, Duration)}, continuing from the shared store's epoch, so
 	 * the transitions the local breaker makes are newer than every one seen before.

@@ -152,8 +152,9 @@ class ScriptHeaderTests {
 		assertThat(read).as(script.file + ": ARGV index to the local it is read into").isEqualTo(expected);
 	}
 
+	// check.lua builds its reply as a list of refusals, so it returns no literal table to count.
 	@ParameterizedTest
-	@EnumSource(Script.class)
+	@EnumSource(value = Script.class, mode = EnumSource.Mode.EXCLUDE, names = "CHECK")
 	void everyTableTheScriptReturnsHasTheHeadersValues(Script script) {
 		String code = code(script.source());
 		int tables = 0;
@@ -163,9 +164,7 @@ class ScriptHeaderTests {
 					+ code.substring(at, Math.min(code.length(), at + 60)))
 				.isEqualTo(script.replyNames().size());
 		}
-		if (script != Script.CHECK) {
-			assertThat(tables).as(script.file + " returns tables").isPositive();
-		}
+		assertThat(tables).as(script.file + " returns tables").isPositive();
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerOpenException;
 import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.OverflowPolicy;
 import io.redisbreaker.core.Failures;
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.annotation.Around;
@@ -99,8 +100,14 @@ public final class CircuitProtectedAspect implements Ordered {
 	private CircuitBreaker breaker(ProtectedMethod method, Object target, Object[] args) {
 		String name = this.names.resolve(method.method(), target, args, method.annotation().name());
 		String configuration = method.annotation().configuration();
-		return configuration.isEmpty() ? this.registry.get().circuitBreaker(name)
-				: this.registry.get().circuitBreaker(name, configuration);
+		CircuitBreakerRegistry registry = this.registry.get();
+		CircuitBreaker breaker = configuration.isEmpty() ? registry.circuitBreaker(name)
+				: registry.circuitBreaker(name, configuration);
+		if (breaker.isOverLimit()) {
+			this.warnings.overLimit(method, breaker.getName(), registry.getMaxBreakers(),
+					registry.getOverflowPolicy() == OverflowPolicy.DENY);
+		}
+		return breaker;
 	}
 
 	private @Nullable Object synchronous(ProceedingJoinPoint call, CircuitBreaker breaker, ProtectedMethod method,

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -103,15 +104,14 @@ final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 
 	private IllegalStateException notPermitted(String refused, @Nullable Throwable cause) {
 		String prefix = this.keys.prefix();
+		List<String> commands = RedisBreakerStore.REQUIRED_COMMANDS;
+		String rules = commands.stream().map((command) -> "+" + command.toLowerCase(Locale.ROOT))
+			.collect(Collectors.joining(" "));
 		return new IllegalStateException("Redis does not permit the circuit breaker's commands for the configured "
-				+ "user (spring.data.redis.username): refused " + refused + ". The user needs EVALSHA, EVAL, "
-				+ "HSET, HGET, HMGET, HINCRBY, HDEL, LPUSH, LTRIM, LRANGE, LINDEX, ZADD, ZREM, ZRANGE, ZCARD, "
-				+ "ZCOUNT, ZREMRANGEBYSCORE, DEL, PEXPIRE, PERSIST, TIME, SADD, SMEMBERS, PUBLISH, SUBSCRIBE and PING, "
-				+ "on keys '" + prefix + "*' and channel '" + this.keys.transitionChannel() + "', for example: "
-				+ "ACL SETUSER <user> ~" + prefix + "* &" + this.keys.transitionChannel()
-				+ " +evalsha +eval +hset +hget +hmget +hincrby +hdel +lpush +ltrim +lrange +lindex +zadd +zrem "
-				+ "+zrange +zcard +zcount +zremrangebyscore +del +pexpire +persist +time +sadd +smembers +publish "
-				+ "+subscribe +ping", cause);
+				+ "user (spring.data.redis.username): refused " + refused + ". The user needs "
+				+ String.join(", ", commands.subList(0, commands.size() - 1)) + " and " + commands.get(commands.size() - 1)
+				+ ", on keys '" + prefix + "*' and channel '" + this.keys.transitionChannel() + "', for example: "
+				+ "ACL SETUSER <user> ~" + prefix + "* &" + this.keys.transitionChannel() + " " + rules, cause);
 	}
 
 }

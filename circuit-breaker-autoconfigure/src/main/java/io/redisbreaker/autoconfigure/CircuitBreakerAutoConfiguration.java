@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.redisbreaker.actuate.FleetStates;
 import io.redisbreaker.connection.ConnectionRecovery;
 import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CircuitBreakerRegistry;
@@ -77,7 +78,7 @@ public final class CircuitBreakerAutoConfiguration {
 		RedisRetry retry = (connectionRecovery != null)
 				? new RedisRetry(breakerRetry(properties.getRedisTimeout()), connectionRecovery) : null;
 		RedisBreakerStore shared = new RedisBreakerStore(lettuceCommands(connectionFactory), keys, instanceId,
-				properties.getKeyTtl(), retry);
+				properties.getKeyTtl(), retry, properties.getMaxBreakers());
 		FailoverOptions options = FailoverOptions.builder()
 			.policy(properties.getRedisFailurePolicy())
 			.timeout(properties.getRedisTimeout())
@@ -102,8 +103,23 @@ public final class CircuitBreakerAutoConfiguration {
 	@ConditionalOnMissingBean
 	CircuitBreakerRegistry circuitBreakerRegistry(BreakerStore store, CircuitBreakerProperties properties,
 			TransitionRelay relay) {
-		return new CircuitBreakerRegistry(store, properties.toConfigs(),
-				relay.asListener(), properties.resolveInstanceId());
+		return new CircuitBreakerRegistry(store, properties.toConfigs(), relay.asListener(),
+				properties.resolveInstanceId(), properties.getMaxBreakers(), properties.getOverflowPolicy());
+	}
+
+	/** The fleet's states for meters and health; reads nothing until one of them asks. */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	FleetStates circuitBreakerFleetStates(CircuitBreakerRegistry registry, CircuitBreakerProperties properties) {
+		return new FleetStates(registry, properties.getMetrics().getRefreshInterval());
+	}
+
+	/** Drops idle breakers and what is kept about them, and compares settings across the fleet. */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	BreakerHousekeeping circuitBreakerHousekeeping(CircuitBreakerRegistry registry, BreakerStore store,
+			TransitionRelay relay, CircuitBreakerProperties properties) {
+		return new BreakerHousekeeping(registry, store, relay, properties.getKeyTtl());
 	}
 
 	@Bean(destroyMethod = "destroy")

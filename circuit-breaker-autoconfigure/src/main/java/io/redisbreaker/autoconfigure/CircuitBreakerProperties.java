@@ -1,7 +1,9 @@
 package io.redisbreaker.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -10,6 +12,8 @@ import io.redisbreaker.annotation.CircuitProtectedAspect;
 import io.redisbreaker.core.BreakerNames;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitBreakerConfigs;
+import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.OverflowPolicy;
 import io.redisbreaker.store.FailoverOptions;
 import io.redisbreaker.store.RedisFailurePolicy;
 import io.redisbreaker.store.redis.BreakerKeys;
@@ -68,6 +72,26 @@ public class CircuitBreakerProperties {
 	/** Identifies this instance in transition messages and trial permits; random when unset. */
 	private @Nullable String instanceId;
 
+	/**
+	 * The most breakers there may be, in this JVM and in the whole fleet (checked in Redis when a name is
+	 * first used). Names computed from arguments can otherwise make a breaker, and keys, per request.
+	 */
+	private int maxBreakers = CircuitBreakerRegistry.DEFAULT_MAX_BREAKERS;
+
+	/**
+	 * What a call does whose breaker would exceed max-breakers: allow (runs unprotected, with a warning
+	 * and a counter) or deny (rejected like an open breaker, so its fallback runs).
+	 */
+	private OverflowPolicy overflowPolicy = OverflowPolicy.ALLOW;
+
+	/** Micrometer metrics of the breakers. */
+	@NestedConfigurationProperty
+	private final Metrics metrics = new Metrics();
+
+	/** The circuitBreakers health contributor. */
+	@NestedConfigurationProperty
+	private final Health health = new Health();
+
 	/** Settings for every breaker without an entry of its own. */
 	@NestedConfigurationProperty
 	private BreakerSettings defaults = new BreakerSettings();
@@ -81,6 +105,10 @@ public class CircuitBreakerProperties {
 	 * @throws InvalidCircuitBreakerPropertyException naming the property, its value and what was expected
 	 */
 	public CircuitBreakerConfigs toConfigs() {
+		if (this.maxBreakers < 1) {
+			throw new InvalidCircuitBreakerPropertyException("circuitbreaker.max-breakers",
+					Integer.toString(this.maxBreakers), "at least 1");
+		}
 		CircuitBreakerConfig defaultConfig = this.defaults.build(DEFAULTS_PATH, null, CircuitBreakerConfig.ofDefaults());
 		Map<String, CircuitBreakerConfig> named = new LinkedHashMap<>();
 		this.instances.forEach((name, settings) -> {
@@ -238,6 +266,30 @@ public class CircuitBreakerProperties {
 		this.instanceId = instanceId;
 	}
 
+	public int getMaxBreakers() {
+		return this.maxBreakers;
+	}
+
+	public void setMaxBreakers(int maxBreakers) {
+		this.maxBreakers = maxBreakers;
+	}
+
+	public OverflowPolicy getOverflowPolicy() {
+		return this.overflowPolicy;
+	}
+
+	public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
+		this.overflowPolicy = overflowPolicy;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
 	public BreakerSettings getDefaults() {
 		return this.defaults;
 	}
@@ -252,6 +304,59 @@ public class CircuitBreakerProperties {
 
 	public void setInstances(Map<String, BreakerSettings> instances) {
 		this.instances = instances;
+	}
+
+	/** Micrometer metrics of the breakers. */
+	public static class Metrics {
+
+		/**
+		 * Tags a breaker name's '/'-separated parts become, in order: with exchange,region,type the
+		 * breaker upbit/kr/ticker is tagged exchange=upbit, region=kr, type=ticker besides name.
+		 */
+		private List<String> nameTags = new ArrayList<>();
+
+		/**
+		 * How often the fleet's breaker states are read from Redis for the state gauge and the health
+		 * contributor (one round trip for all breakers); transitions are applied as they are heard.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(10);
+
+		public List<String> getNameTags() {
+			return this.nameTags;
+		}
+
+		public void setNameTags(List<String> nameTags) {
+			this.nameTags = nameTags;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/** The circuitBreakers health contributor. */
+	public static class Health {
+
+		/**
+		 * The health status the contributor reports while any breaker is open or forced open, for
+		 * example DOWN or OUT_OF_SERVICE; by default an open breaker leaves the application UP, since
+		 * the breaker doing its job is no reason to restart or remove an instance.
+		 */
+		private String openBreakerStatus = "UP";
+
+		public String getOpenBreakerStatus() {
+			return this.openBreakerStatus;
+		}
+
+		public void setOpenBreakerStatus(String openBreakerStatus) {
+			this.openBreakerStatus = openBreakerStatus;
+		}
+
 	}
 
 }

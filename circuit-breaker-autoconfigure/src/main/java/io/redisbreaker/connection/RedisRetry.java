@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,8 @@ public final class RedisRetry {
 
 	private final ConnectionRecovery recovery;
 
+	private final LongAdder retries = new LongAdder();
+
 	public RedisRetry(RetrySettings settings, ConnectionRecovery recovery) {
 		this.recovery = recovery;
 		RetryPolicy policy = RetryPolicy.builder()
@@ -49,6 +52,11 @@ public final class RedisRetry {
 		this.backOff = policy.getBackOff();
 	}
 
+	/** How many times an operation was tried again after a failure, since this retry was created. */
+	public long retries() {
+		return this.retries.sum();
+	}
+
 	/**
 	 * Runs a template operation with retries. Connections handed to the operation must go through
 	 * {@link #track(RedisConnection)} so the retry knows what was sent. Nested operations (a callback
@@ -58,8 +66,14 @@ public final class RedisRetry {
 		if (current.get() != null) {
 			return operation.get();
 		}
+		int[] attempts = { 0 };
 		try {
-			return this.retryTemplate.invoke(() -> attempt(operation));
+			return this.retryTemplate.invoke(() -> {
+				if (attempts[0]++ > 0) {
+					this.retries.increment();
+				}
+				return attempt(operation);
+			});
 		}
 		finally {
 			current.remove();
@@ -131,6 +145,7 @@ public final class RedisRetry {
 				result.completeExceptionally(cause);
 				return;
 			}
+			this.retries.increment();
 			Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS);
 			later.execute(() -> attemptAsync(operation, idempotent, backOff, result));
 		});

@@ -1,6 +1,11 @@
 package io.redisbreaker.core;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -28,11 +33,44 @@ public interface BreakerStore {
 	/** Reads state and counts without changing anything. */
 	CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config);
 
-	/** Adds a name to the index that lists breakers. */
-	CompletionStage<Void> register(String name);
+	/**
+	 * Lists a name in the index of breakers, unless the index already holds as many names as the store
+	 * allows (fleet-wide {@code circuitbreaker.max-breakers}).
+	 * @return whether the name is listed
+	 */
+	CompletionStage<Boolean> register(String name);
 
-	/** The names of all breakers known to this store, from every instance. */
+	/** The names of the breakers whose state is still alive, from every instance, sorted. */
 	CompletionStage<Set<String>> names();
+
+	/**
+	 * Reads many breakers at once; a store that can sends all reads before waiting for any (the Redis
+	 * store pipelines them: one round trip, not one per breaker).
+	 * @param breakers the names, each with the settings to read it with
+	 * @return the snapshots by name, in name order
+	 */
+	default CompletionStage<Map<String, CircuitSnapshot>> snapshots(Map<String, CircuitBreakerConfig> breakers) {
+		Map<String, CompletableFuture<CircuitSnapshot>> reads = new TreeMap<>();
+		breakers.forEach((name, config) -> reads.put(name, snapshot(name, config).toCompletableFuture()));
+		return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply((done) -> {
+			Map<String, CircuitSnapshot> snapshots = new TreeMap<>();
+			reads.forEach((name, read) -> snapshots.put(name, read.join()));
+			return snapshots;
+		});
+	}
+
+	/**
+	 * The recent transitions of these breakers (a bounded number per breaker), each breaker's newest
+	 * first, in the order of {@code names}.
+	 */
+	CompletionStage<List<TransitionRecord>> history(Collection<String> names);
+
+	/**
+	 * Records the settings this instance uses for a breaker and answers those recorded before, so
+	 * instances whose settings for one name differ find out.
+	 * @return the settings recorded before, empty if none were
+	 */
+	CompletionStage<Optional<RecordedSettings>> checkSettings(String name, CircuitBreakerConfig config);
 
 	/** Completes normally when the store can be reached. */
 	default CompletionStage<Void> ping() {

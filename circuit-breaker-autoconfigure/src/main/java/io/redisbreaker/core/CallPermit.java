@@ -45,38 +45,54 @@ public final class CallPermit {
 	/** The call succeeded; a call slower than the slow-call threshold counts as slow. */
 	public void recordSuccess() {
 		if (claim()) {
-			this.breaker.record(this.admission, this.breaker.getConfig().outcome(elapsed()));
+			long nanos = nanos();
+			this.breaker.record(this.admission, this.breaker.getConfig().outcome(Duration.ofNanos(nanos)), nanos);
 		}
 	}
 
 	/** The call failed; the exception decides whether it counts (record and ignore lists). */
 	public void recordFailure(Throwable failure) {
 		if (claim()) {
-			this.breaker.record(this.admission, this.breaker.getConfig().outcome(elapsed(), Failures.unwrap(failure)));
+			long nanos = nanos();
+			this.breaker.record(this.admission,
+					this.breaker.getConfig().outcome(Duration.ofNanos(nanos), Failures.unwrap(failure)), nanos);
 		}
 	}
 
 	/** The call did not happen or does not count; a trial permit is given back. */
 	public void release() {
 		if (claim()) {
-			this.breaker.record(this.admission, CallOutcome.IGNORED);
+			this.breaker.record(this.admission, CallOutcome.IGNORED, nanos());
 		}
 	}
 
 	/** Like {@link #recordSuccess()} without waiting for the store. */
 	public CompletionStage<Void> recordSuccessAsync() {
-		return claim() ? this.breaker.recordAsync(this.admission, this.breaker.getConfig().outcome(elapsed())) : done();
+		if (!claim()) {
+			return done();
+		}
+		long nanos = nanos();
+		return this.breaker.recordAsync(this.admission, this.breaker.getConfig().outcome(Duration.ofNanos(nanos)),
+				nanos);
 	}
 
 	/** Like {@link #recordFailure(Throwable)} without waiting for the store. */
 	public CompletionStage<Void> recordFailureAsync(Throwable failure) {
-		return claim() ? this.breaker.recordAsync(this.admission,
-				this.breaker.getConfig().outcome(elapsed(), Failures.unwrap(failure))) : done();
+		if (!claim()) {
+			return done();
+		}
+		long nanos = nanos();
+		return this.breaker.recordAsync(this.admission,
+				this.breaker.getConfig().outcome(Duration.ofNanos(nanos), Failures.unwrap(failure)), nanos);
 	}
 
 	/** Like {@link #release()} without waiting for the store. */
 	public CompletionStage<Void> releaseAsync() {
-		return claim() ? this.breaker.recordAsync(this.admission, CallOutcome.IGNORED) : done();
+		return claim() ? this.breaker.recordAsync(this.admission, CallOutcome.IGNORED, nanos()) : done();
+	}
+
+	private long nanos() {
+		return System.nanoTime() - this.startNanos;
 	}
 
 	/** Only the first report counts. */

@@ -35,13 +35,41 @@ public final class CircuitBreaker {
 
 	private final String instanceId;
 
+	private final CallCounts counts = new CallCounts();
+
+	/** Why this breaker protects nothing (over the limit on breakers), or {@code null} when it does. */
+	private final @Nullable OverLimit overLimit;
+
+	/** When a call last asked this breaker, coarsely (see {@link #touch()}). */
+	private volatile long lastUsedNanos = System.nanoTime();
+
 	CircuitBreaker(String name, CircuitBreakerConfig config, BreakerStore store, TransitionListener listener,
 			String instanceId) {
+		this(name, config, store, listener, instanceId, null);
+	}
+
+	private CircuitBreaker(String name, CircuitBreakerConfig config, BreakerStore store, TransitionListener listener,
+			String instanceId, @Nullable OverLimit overLimit) {
 		this.name = BreakerNames.validate(name);
 		this.config = config;
 		this.store = store;
 		this.listener = listener;
 		this.instanceId = instanceId;
+		this.overLimit = overLimit;
+	}
+
+	/**
+	 * A breaker that protects nothing because creating it would exceed {@code circuitbreaker.max-breakers}:
+	 * it permits every call ({@code deny} false) or none, and reads and writes no store.
+	 */
+	static CircuitBreaker overLimit(String name, CircuitBreakerConfig config, BreakerStore store, String instanceId,
+			boolean deny, String reason) {
+		return new CircuitBreaker(name, config, store, (transition) -> {
+		}, instanceId, new OverLimit(deny, reason));
+	}
+
+	/** @param deny whether calls are rejected; @param reason why, for the rejection's message */
+	private record OverLimit(boolean deny, String reason) {
 	}
 
 	public String getName() {
@@ -52,12 +80,43 @@ public final class CircuitBreaker {
 		return this.config;
 	}
 
+	/** What this breaker saw of its calls on this instance: the source of its metrics. */
+	public CallCounts getCallCounts() {
+		return this.counts;
+	}
+
+	/**
+	 * Whether this breaker protects nothing because the limit on breakers
+	 * ({@code circuitbreaker.max-breakers}) was reached when it was asked for: its calls run unprotected,
+	 * or are all rejected under {@code circuitbreaker.overflow-policy=deny}.
+	 */
+	public boolean isOverLimit() {
+		return this.overLimit != null;
+	}
+
+	/** Nanos ({@link System#nanoTime()}) of the last call, to at most a second. */
+	long lastUsedNanos() {
+		return this.lastUsedNanos;
+	}
+
+	/** Notes a call; written at most once a second, so busy breakers do not contend on the field. */
+	private void touch() {
+		long now = System.nanoTime();
+		if (now - this.lastUsedNanos > 1_000_000_000L) {
+			this.lastUsedNanos = now;
+		}
+	}
+
 	/**
 	 * Asks for permission to make one call.
 	 * @return the permit, on which the call's outcome must be reported
 	 * @throws CircuitBreakerOpenException if the call is not permitted
 	 */
 	public CallPermit acquirePermission() {
+		touch();
+		if (this.overLimit != null) {
+			return permit(Admission.untracked(!this.overLimit.deny(), CircuitState.CLOSED));
+		}
 		// Joined here so listeners run on the caller's thread, never on a Redis I/O thread.
 		return permit(Failures.join(this.store.acquire(this.name, this.config, nextPermitId())));
 	}
@@ -78,12 +137,25 @@ public final class CircuitBreaker {
 	 * on it (a reactive source's subscription, for one) can stall the connection all breakers share.
 	 */
 	public CompletionStage<CallPermit> acquirePermissionAsync() {
+		touch();
+		if (this.overLimit != null) {
+			try {
+				return CompletableFuture.completedFuture(acquirePermission());
+			}
+			catch (CircuitBreakerOpenException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
 		return this.store.acquire(this.name, this.config, nextPermitId()).thenApplyAsync(this::permit);
 	}
 
 	private CallPermit permit(Admission admission) {
 		notify(admission.transition());
 		if (!admission.allowed()) {
+			this.counts.notPermitted();
+			if (this.overLimit != null) {
+				throw CircuitBreakerOpenException.overLimit(this.name, this.overLimit.reason());
+			}
 			throw new CircuitBreakerOpenException(this.name, admission.state(), admission.retryAfter(),
 					(admission.issuer() == Admission.Issuer.NONE) ? "breaker store unavailable" : null);
 		}
@@ -209,7 +281,11 @@ public final class CircuitBreaker {
 	 * on the caller's thread when the store answered at once (the in-memory store), and otherwise when
 	 * the answer arrives, off the store's I/O thread.
 	 */
-	void record(Admission admission, CallOutcome outcome) {
+	void record(Admission admission, CallOutcome outcome, long nanos) {
+		this.counts.record(outcome, nanos);
+		if (this.overLimit != null) {
+			return;
+		}
 		CompletableFuture<StateChange> sent;
 		try {
 			sent = this.store.record(this.name, this.config, admission, outcome).toCompletableFuture();
@@ -231,7 +307,11 @@ public final class CircuitBreaker {
 		}
 	}
 
-	CompletionStage<Void> recordAsync(Admission admission, CallOutcome outcome) {
+	CompletionStage<Void> recordAsync(Admission admission, CallOutcome outcome, long nanos) {
+		this.counts.record(outcome, nanos);
+		if (this.overLimit != null) {
+			return CompletableFuture.completedFuture(null);
+		}
 		return this.store.record(this.name, this.config, admission, outcome).handleAsync(this::recorded);
 	}
 

@@ -1,8 +1,11 @@
 package io.redisbreaker.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
 
 /**
  * Immutable settings of one circuit breaker. Defaults follow the source guide (5 consecutive failures,
@@ -196,6 +199,32 @@ public final class CircuitBreakerConfig {
 	public Duration openTimeoutAfter(int reopens) {
 		double millis = this.openTimeout.toMillis() * Math.pow(this.openTimeoutMultiplier, reopens);
 		return Duration.ofMillis((long) Math.min(millis, this.maxOpenTimeout.toMillis()));
+	}
+
+	/**
+	 * The settings as {@code circuitbreaker.*} property names and values, in a fixed order, for
+	 * comparing the settings instances use for one breaker ({@link #settingsHash()}).
+	 */
+	public String describeSettings() {
+		return "failure-threshold=" + this.failureThreshold + ", success-threshold=" + this.successThreshold
+				+ ", open-timeout=" + this.openTimeout + ", half-open-max-calls=" + this.halfOpenMaxCalls
+				+ ", half-open-permit-lease=" + this.halfOpenPermitLease + ", sliding-window=" + this.slidingWindow
+				+ ", failure-rate-threshold=" + this.failureRateThreshold + ", minimum-calls=" + this.minimumCalls
+				+ ", slow-call-duration-threshold=" + this.slowCallDurationThreshold + ", slow-call-rate-threshold="
+				+ this.slowCallRateThreshold + ", open-timeout-multiplier=" + this.openTimeoutMultiplier
+				+ ", max-open-timeout=" + this.maxOpenTimeout + ", record-exceptions="
+				+ names(getRecordExceptions()) + ", ignore-exceptions=" + names(getIgnoreExceptions());
+	}
+
+	/** A short hash of {@link #describeSettings()}: equal settings give equal hashes on every instance. */
+	public String settingsHash() {
+		CRC32 crc = new CRC32();
+		crc.update(describeSettings().getBytes(StandardCharsets.UTF_8));
+		return String.format("%08x", crc.getValue());
+	}
+
+	private static String names(List<Class<? extends Throwable>> types) {
+		return types.stream().map(Class::getName).collect(Collectors.joining(",", "[", "]"));
 	}
 
 	@Override

@@ -23,10 +23,26 @@ public class CircuitBreakerOpenException extends RuntimeException {
 
 	public CircuitBreakerOpenException(String circuitBreakerName, CircuitState state, @Nullable Duration retryAfter,
 			@Nullable String detail) {
-		super(message(circuitBreakerName, state, retryAfter, detail), null, false, false);
+		this(message(circuitBreakerName, state, retryAfter, detail), circuitBreakerName, state, retryAfter);
+	}
+
+	private CircuitBreakerOpenException(String message, String circuitBreakerName, CircuitState state,
+			@Nullable Duration retryAfter) {
+		super(message, null, false, false);
 		this.circuitBreakerName = circuitBreakerName;
 		this.state = state;
 		this.retryAfter = retryAfter;
+	}
+
+	/**
+	 * For a call whose breaker was not created because the limit on breakers was reached, under
+	 * {@code circuitbreaker.overflow-policy=deny}.
+	 * @param reason why, such as {@code circuitbreaker.max-breakers=1000 reached}
+	 */
+	static CircuitBreakerOpenException overLimit(String circuitBreakerName, String reason) {
+		return new CircuitBreakerOpenException("Circuit breaker '" + circuitBreakerName + "' was not created ("
+				+ reason + ") and circuitbreaker.overflow-policy=deny rejects its calls", circuitBreakerName,
+				CircuitState.CLOSED, null);
 	}
 
 	private static String message(String name, CircuitState state, @Nullable Duration retryAfter,

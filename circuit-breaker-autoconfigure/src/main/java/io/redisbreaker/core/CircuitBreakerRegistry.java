@@ -1,11 +1,17 @@
 package io.redisbreaker.core;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * {@link #snapshot(String, String)}, {@link #getAllCircuitBreakers()} and {@link #getAllNames()} neither
  * create nor register a breaker, so a dashboard that reads a breaker before its first call does not
  * decide the breaker's settings.
+ * <p>
+ * <strong>Bounded.</strong> At most {@code maxBreakers} breakers exist in this JVM, and the store lists at
+ * most as many across the fleet: a name asked for beyond that gets a breaker that protects nothing
+ * ({@link CircuitBreaker#isOverLimit()}), which permits every call or none ({@link OverflowPolicy}).
+ * Breakers unused for longer than the key TTL are dropped ({@link #evictIdle(Duration)}).
  */
 public final class CircuitBreakerRegistry {
 
@@ -46,13 +57,39 @@ public final class CircuitBreakerRegistry {
 
 	private final String instanceId;
 
+	private final int maxBreakers;
+
+	private final OverflowPolicy overflowPolicy;
+
+	private final LongAdder overLimitRequests = new LongAdder();
+
+	// Settings differences already reported, by name and the other settings' hash.
+	private final Set<String> reportedSettings = ConcurrentHashMap.newKeySet();
+
 	public CircuitBreakerRegistry(BreakerStore store, CircuitBreakerConfigs configs, TransitionListener listener,
 			String instanceId) {
+		this(store, configs, listener, instanceId, DEFAULT_MAX_BREAKERS, OverflowPolicy.ALLOW);
+	}
+
+	/**
+	 * @param maxBreakers the most breakers in this JVM (and, through the store, in the fleet)
+	 * @param overflowPolicy what calls of breakers beyond that limit do
+	 */
+	public CircuitBreakerRegistry(BreakerStore store, CircuitBreakerConfigs configs, TransitionListener listener,
+			String instanceId, int maxBreakers, OverflowPolicy overflowPolicy) {
+		if (maxBreakers < 1) {
+			throw new IllegalArgumentException("circuitbreaker.max-breakers must be at least 1 but was " + maxBreakers);
+		}
 		this.store = store;
 		this.configs = configs;
 		this.listener = listener;
 		this.instanceId = instanceId;
+		this.maxBreakers = maxBreakers;
+		this.overflowPolicy = overflowPolicy;
 	}
+
+	/** Default of {@code circuitbreaker.max-breakers}. */
+	public static final int DEFAULT_MAX_BREAKERS = 1000;
 
 	/**
 	 * The breaker of this name, created if this JVM has not used it: with its own
@@ -62,10 +99,18 @@ public final class CircuitBreakerRegistry {
 	 * @return the breaker
 	 */
 	public CircuitBreaker circuitBreaker(String name) {
-		return this.breakers.computeIfAbsent(BreakerNames.validate(name), (key) -> {
+		String key = BreakerNames.validate(name);
+		Registered registered = this.breakers.get(key);
+		if (registered == null) {
 			boolean ownEntry = this.configs.named().containsKey(key);
-			return create(key, this.configs.forName(key), ownEntry ? "circuitbreaker.instances[" + key + "]" : null);
-		}).breaker();
+			CircuitBreakerConfig config = this.configs.forName(key);
+			if (isFull()) {
+				return counted(overLimit(key, config));
+			}
+			registered = this.breakers.computeIfAbsent(key,
+					(k) -> create(k, config, ownEntry ? "circuitbreaker.instances[" + k + "]" : null));
+		}
+		return counted(registered.breaker());
 	}
 
 	/**
@@ -80,7 +125,16 @@ public final class CircuitBreakerRegistry {
 	public CircuitBreaker circuitBreaker(String name, String configuration) {
 		CircuitBreakerConfig config = this.configs.require(configuration);
 		String settings = "configuration '" + configuration + "'";
-		Registered registered = this.breakers.compute(BreakerNames.validate(name), (key, existing) -> {
+		String valid = BreakerNames.validate(name);
+		Registered known = this.breakers.get(valid);
+		if (known != null && !known.isImplicit() && known.breaker().getConfig().equals(config)) {
+			// The common case, once per call: nothing to decide, nothing to lock.
+			return counted(known.breaker());
+		}
+		if (known == null && isFull()) {
+			return counted(overLimit(valid, config));
+		}
+		Registered registered = this.breakers.compute(valid, (key, existing) -> {
 			if (existing == null) {
 				return create(key, config, settings);
 			}
@@ -99,7 +153,41 @@ public final class CircuitBreakerRegistry {
 			}
 			return existing;
 		});
-		return registered.breaker();
+		return counted(registered.breaker());
+	}
+
+	/** Counts a request answered with a breaker that protects nothing. */
+	private CircuitBreaker counted(CircuitBreaker breaker) {
+		if (breaker.isOverLimit()) {
+			this.overLimitRequests.increment();
+		}
+		return breaker;
+	}
+
+	private boolean isFull() {
+		return this.breakers.size() >= this.maxBreakers;
+	}
+
+	private CircuitBreaker overLimit(String name, CircuitBreakerConfig config) {
+		return CircuitBreaker.overLimit(name, config, this.store, this.instanceId,
+				this.overflowPolicy == OverflowPolicy.DENY, overLimitReason());
+	}
+
+	private String overLimitReason() {
+		return "circuitbreaker.max-breakers=" + this.maxBreakers + " reached";
+	}
+
+	/** How many times a breaker was asked for beyond the limit on breakers, since this registry started. */
+	public long getOverLimitRequests() {
+		return this.overLimitRequests.sum();
+	}
+
+	public int getMaxBreakers() {
+		return this.maxBreakers;
+	}
+
+	public OverflowPolicy getOverflowPolicy() {
+		return this.overflowPolicy;
 	}
 
 	/** The breaker of this name if this JVM has used it; never creates one. */
@@ -146,6 +234,110 @@ public final class CircuitBreakerRegistry {
 		return Failures.join(this.store.names());
 	}
 
+	/**
+	 * The settings this JVM reads and uses a breaker with: its breaker's if it has one, else those
+	 * {@link #circuitBreaker(String)} would give it.
+	 */
+	public CircuitBreakerConfig configFor(String name) {
+		Registered registered = this.breakers.get(name);
+		return (registered != null) ? registered.breaker().getConfig() : this.configs.forName(name);
+	}
+
+	/**
+	 * Reads many breakers' shared state at once (one round trip to Redis), without creating or
+	 * registering any, each with {@link #configFor(String)}.
+	 * @param names valid breaker names
+	 * @return the snapshots by name, in name order
+	 */
+	public CompletionStage<Map<String, CircuitSnapshot>> snapshots(Collection<String> names) {
+		Map<String, CircuitBreakerConfig> breakers = new LinkedHashMap<>();
+		for (String name : names) {
+			breakers.put(BreakerNames.validate(name), configFor(name));
+		}
+		return this.store.snapshots(breakers);
+	}
+
+	/**
+	 * Applies an operator command to the shared state of a breaker without creating it in this JVM, and
+	 * tells this instance's listeners of the transition it made.
+	 * @param name a valid breaker name
+	 * @param command the command
+	 * @param reason why, as logged and published with the transition
+	 * @return the change
+	 */
+	public StateChange operate(String name, OperatorCommand command, String reason) {
+		StateChange change = Failures.join(this.store.operate(BreakerNames.validate(name), command, reason));
+		if (change.transition() != null) {
+			this.listener.onTransition(change.transition());
+		}
+		return change;
+	}
+
+	/**
+	 * Drops the breakers no call asked for in the last {@code idle}, so names made per request do not
+	 * pile up (their shared state expires in the store as well).
+	 * @return the names dropped
+	 */
+	public List<String> evictIdle(Duration idle) {
+		long now = System.nanoTime();
+		List<String> dropped = new ArrayList<>();
+		this.breakers.forEach((name, registered) -> {
+			if (now - registered.breaker().lastUsedNanos() > idle.toNanos()
+					&& this.breakers.remove(name, registered)) {
+				dropped.add(name);
+				this.reportedSettings.removeIf((reported) -> reported.startsWith(name + '\n'));
+			}
+		});
+		return dropped;
+	}
+
+	/**
+	 * Lists again, in the store's index, every breaker a call used in the last {@code period}, so the
+	 * index keeps the names in use where the store's own writes cannot list them (Redis Cluster).
+	 */
+	public CompletionStage<Void> relist(Duration period) {
+		long now = System.nanoTime();
+		List<CompletableFuture<?>> listed = new ArrayList<>();
+		for (Registered registered : this.breakers.values()) {
+			CircuitBreaker breaker = registered.breaker();
+			if (!breaker.isOverLimit() && now - breaker.lastUsedNanos() <= period.toNanos()) {
+				listed.add(this.store.register(breaker.getName()).toCompletableFuture());
+			}
+		}
+		return CompletableFuture.allOf(listed.toArray(CompletableFuture[]::new));
+	}
+
+	/**
+	 * Records the settings of every breaker of this JVM in the store and warns, once per breaker and
+	 * other settings, about instances that use other settings for the same breaker.
+	 */
+	public CompletionStage<Void> checkSettings() {
+		List<CompletableFuture<?>> checks = new ArrayList<>();
+		for (Registered registered : this.breakers.values()) {
+			if (!registered.breaker().isOverLimit()) {
+				checks.add(checkSettings(registered.breaker()).toCompletableFuture());
+			}
+		}
+		return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new));
+	}
+
+	private CompletionStage<Void> checkSettings(CircuitBreaker breaker) {
+		CircuitBreakerConfig config = breaker.getConfig();
+		return this.store.checkSettings(breaker.getName(), config).handle((recorded, failure) -> {
+			if (recorded != null && recorded.isPresent()) {
+				RecordedSettings other = recorded.get();
+				if (!other.hash().equals(config.settingsHash())
+						&& this.reportedSettings.add(breaker.getName() + '\n' + other.hash())) {
+					logger.warn("Circuit breaker '" + breaker.getName() + "' has other settings on instance "
+							+ other.instance() + " than on this instance " + this.instanceId + ": "
+							+ SettingsDifference.describe(other.settings(), config.describeSettings())
+							+ ". Each instance decides with its own settings; give every instance the same.");
+				}
+			}
+			return null;
+		});
+	}
+
 	public CircuitBreakerConfigs getConfigs() {
 		return this.configs;
 	}
@@ -156,7 +348,16 @@ public final class CircuitBreakerRegistry {
 
 	private Registered create(String name, CircuitBreakerConfig config, @Nullable String settings) {
 		CircuitBreaker breaker = new CircuitBreaker(name, config, this.store, this.listener, this.instanceId);
-		this.store.register(name);
+		this.store.register(name).thenAcceptAsync((listed) -> {
+			if (Boolean.FALSE.equals(listed)) {
+				// The fleet already has as many breakers as it may: this one protects nothing either.
+				this.breakers.computeIfPresent(name, (key, registered) -> (registered.breaker() == breaker)
+						? new Registered(overLimit(name, config), registered.settings()) : registered);
+			}
+			else {
+				checkSettings(breaker);
+			}
+		});
 		return new Registered(breaker, settings);
 	}
 

@@ -21,10 +21,35 @@ import org.jspecify.annotations.Nullable;
  * @param trialCallsInFlight half-open trial permits currently held
  * @param trialSuccesses successful trial calls in the current half-open period
  * @param reopens consecutive failed half-open periods (drives the growing open timeout)
+ * @param openedAt when the breaker last opened (store time), or {@code null} if it never did
+ * @param stored whether the store holds any state or counts of the breaker (a breaker nobody used, or
+ * whose keys expired, is {@code CLOSED} with nothing stored)
+ * @param settingsHash the {@linkplain CircuitBreakerConfig#settingsHash() settings hash} the last
+ * instance to check its settings recorded, or empty
+ * @param source where the state was read
  */
 public record CircuitSnapshot(String name, CircuitState state, long epoch, @Nullable Instant changedAt, String reason,
 		@Nullable Instant nextTrialAt, int consecutiveFailures, long calls, long failedCalls, long slowCalls,
-		int trialCallsInFlight, int trialSuccesses, int reopens) {
+		int trialCallsInFlight, int trialSuccesses, int reopens, @Nullable Instant openedAt, boolean stored,
+		String settingsHash, Source source) {
+
+	/** Where a snapshot was read. */
+	public enum Source {
+
+		/** The shared store every instance uses. */
+		SHARED,
+
+		/** This instance's own breaker, which decides while the shared store cannot. */
+		LOCAL
+
+	}
+
+	/** The same snapshot, as read from another source. */
+	public CircuitSnapshot from(Source source) {
+		return new CircuitSnapshot(this.name, this.state, this.epoch, this.changedAt, this.reason, this.nextTrialAt,
+				this.consecutiveFailures, this.calls, this.failedCalls, this.slowCalls, this.trialCallsInFlight,
+				this.trialSuccesses, this.reopens, this.openedAt, this.stored, this.settingsHash, source);
+	}
 
 	/** Failure rate in percent of the calls in the window, or -1 when there are none. */
 	public float failureRate() {

@@ -1,6 +1,7 @@
 package io.redisbreaker.core;
 
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -15,7 +16,7 @@ public final class Failures {
 	 * Waits for a stage and throws what failed it as it was thrown, not wrapped in a
 	 * {@link CompletionException}, so callers of the blocking API see the breaker's own exceptions.
 	 */
-	static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
+	public static <T> T join(CompletionStage<T> stage) {
 		try {
 			return stage.toCompletableFuture().join();
 		}

@@ -1,6 +1,7 @@
 package io.redisbreaker.core;
 
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,6 +36,14 @@ public final class TransitionRelay {
 			this.listener.onTransition(transition);
 		}
 		return newer[0];
+	}
+
+	/**
+	 * Forgets the breakers {@code keep} does not accept (no longer in use anywhere); a transition of
+	 * one of them that arrives later is told, as for a breaker never heard of.
+	 */
+	public void retain(Predicate<String> keep) {
+		this.lastTold.keySet().removeIf(keep.negate());
 	}
 
 	/** This relay as a listener, for the paths that take one. */

@@ -1,6 +1,7 @@
 package io.redisbreaker.store;
 
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.lettuce.core.RedisCommandExecutionException;
@@ -90,6 +91,15 @@ final class BreakerFaults {
 	}
 
 	/** The breaker's keys worked. */
+	int count() {
+		return this.broken.size();
+	}
+
+	/** Keeps only the breakers {@code keep} accepts. */
+	void retain(Predicate<String> keep) {
+		this.broken.keySet().removeIf(keep.negate());
+	}
+
 	void worked(String name) {
 		if (!this.broken.isEmpty() && this.broken.remove(name) != null) {
 			logger.info("Circuit breaker '" + name + "' uses its state in Redis again");

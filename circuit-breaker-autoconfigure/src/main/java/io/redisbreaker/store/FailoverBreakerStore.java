@@ -2,15 +2,20 @@ package io.redisbreaker.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.redisbreaker.core.OperatorCommand;
@@ -21,7 +26,9 @@ import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.RecordedSettings;
 import io.redisbreaker.core.StateTransition;
+import io.redisbreaker.core.TransitionRecord;
 import io.redisbreaker.connection.RedisFailures;
 import io.redisbreaker.core.TransitionListener;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
@@ -61,13 +68,22 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	private final RedisAvailability availability;
 
-	private final LastSeenStates seen = new LastSeenStates();
+	private final LastSeenStates seen = new LastSeenStates(this::stateLost);
+
+	private final AtomicLong lostStates = new AtomicLong();
+
+	private final AtomicLong lastLostWarningNanos = new AtomicLong(System.nanoTime() - LOST_WARNING_INTERVAL_NANOS);
+
+	/** Lost states are warned about at most once a minute: a FLUSHALL loses every breaker at once. */
+	private static final long LOST_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	private final BreakerFaults faults;
 
 	private final Queue<PendingOutcome> pendingTrials = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger pendingCount = new AtomicInteger();
+
+	private final AtomicLong outages = new AtomicLong();
 
 	/** The epochs seen when the current outage started: what the local breakers build on. */
 	private volatile Map<String, Long> epochsAtOutage = Map.of();
@@ -99,6 +115,45 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	/** How many probes found Redis still unavailable since this store started. */
 	public long getFailedProbes() {
 		return this.availability.failedProbes();
+	}
+
+	/**
+	 * How many times Redis left the decision path (unreachable, failing or slow) and the failure policy
+	 * took over, since this store started.
+	 */
+	public long getOutages() {
+		return this.outages.get();
+	}
+
+	/** How many times a Redis operation of the breakers was tried again after a connection failure. */
+	public long getRedisRetries() {
+		return this.shared.retries();
+	}
+
+	/**
+	 * How many times a breaker last seen open, half-open, forced open or disabled was found without any
+	 * state in Redis (its keys deleted or lost: FLUSHALL, a failover to an empty replica).
+	 */
+	public long getLostStates() {
+		return this.lostStates.get();
+	}
+
+	private void stateLost(String name, CircuitState was) {
+		long lost = this.lostStates.incrementAndGet();
+		long last = this.lastLostWarningNanos.get();
+		long now = System.nanoTime();
+		if (now - last >= LOST_WARNING_INTERVAL_NANOS && this.lastLostWarningNanos.compareAndSet(last, now)) {
+			logger.warn("Circuit breaker '" + name + "' was " + was + " but Redis holds no state for it any more: "
+					+ "its keys were deleted or lost (FLUSHALL, a failover to a replica without them). It is CLOSED "
+					+ "again on every instance and counts afresh; force it open through /actuator/circuitbreakers "
+					+ "if the dependency is still down. " + lost + " breaker state(s) lost so far; warning at most "
+					+ "once a minute.");
+		}
+	}
+
+	/** How many breakers the failure policy decides for because their own keys are broken. */
+	public int getBrokenBreakers() {
+		return this.faults.count();
 	}
 
 	public RedisFailurePolicy getPolicy() {
@@ -240,16 +295,67 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	@Override
 	public CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config) {
-		if ((!this.availability.isAvailable() || this.faults.isBroken(name)) && this.policy == RedisFailurePolicy.LOCAL) {
+		if (isLocal(name)) {
 			return this.local.snapshot(name, config);
 		}
 		return timed(() -> this.shared.snapshot(name, config));
 	}
 
+	/**
+	 * One round trip for all of them, under one timeout; a breaker that its local breaker decides for
+	 * (Redis away, or its keys broken, under the {@code local} policy) is read there.
+	 */
 	@Override
-	public CompletionStage<Void> register(String name) {
-		// Listing the name is best effort: a breaker works without being listed.
-		return timed(() -> this.shared.register(name)).exceptionally((failure) -> null);
+	public CompletionStage<Map<String, CircuitSnapshot>> snapshots(Map<String, CircuitBreakerConfig> breakers) {
+		if (!this.availability.isAvailable() && this.policy == RedisFailurePolicy.LOCAL) {
+			return this.local.snapshots(breakers);
+		}
+		return timed(() -> this.shared.snapshots(breakers)).thenApply((snapshots) -> {
+			Map<String, CircuitSnapshot> result = new TreeMap<>(snapshots);
+			breakers.forEach((name, config) -> {
+				if (isLocal(name)) {
+					result.put(name, this.local.snapshot(name, config).toCompletableFuture().join());
+				}
+			});
+			return result;
+		});
+	}
+
+	/** Whether this instance's own breaker decides for this one now. */
+	public boolean isLocal(String name) {
+		return this.policy == RedisFailurePolicy.LOCAL
+				&& (!this.availability.isAvailable() || this.faults.isBroken(name));
+	}
+
+	@Override
+	public CompletionStage<Boolean> register(String name) {
+		// Listing the name is best effort: a breaker works without being listed, and one that could not
+		// be listed now is listed by its next write.
+		return timed(() -> this.shared.register(name)).exceptionally((failure) -> true);
+	}
+
+	@Override
+	public CompletionStage<List<TransitionRecord>> history(Collection<String> names) {
+		if (!this.availability.isAvailable()) {
+			return this.local.history(names);
+		}
+		return timed(() -> this.shared.history(names));
+	}
+
+	@Override
+	public CompletionStage<Optional<RecordedSettings>> checkSettings(String name, CircuitBreakerConfig config) {
+		return timed(() -> this.shared.checkSettings(name, config));
+	}
+
+	/**
+	 * Forgets what this store keeps about breakers no longer in use, here or anywhere in the fleet, so
+	 * names made per request do not pile up.
+	 * @param keep accepts the names still in use
+	 */
+	public void retain(Predicate<String> keep) {
+		this.seen.retain(keep);
+		this.faults.retain(keep);
+		this.local.retain(keep);
 	}
 
 	@Override
@@ -342,6 +448,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	}
 
 	private void outageStarts() {
+		this.outages.incrementAndGet();
 		// Whatever a previous outage left in the local breakers is stale by now.
 		this.local.clear();
 		this.epochsAtOutage = this.seen.epochs();

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 import io.redisbreaker.core.StateChange;
 import io.redisbreaker.core.Admission;
@@ -29,6 +31,22 @@ final class LastSeenStates {
 	}
 
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+	private final BiConsumer<String, CircuitState> lost;
+
+	/**
+	 * @param lost told of a breaker last seen in {@code state} (not closed) that Redis now answers for
+	 * without any state: its keys were deleted or lost (FLUSHALL, a failover to an empty replica), since
+	 * no state but CLOSED expires on its own
+	 */
+	LastSeenStates(BiConsumer<String, CircuitState> lost) {
+		this.lost = lost;
+	}
+
+	LastSeenStates() {
+		this((name, state) -> {
+		});
+	}
 
 	/** What Redis answered to an operation; a breaker found without state (epoch 0) replaces what was seen. */
 	void remember(String name, Admission admission) {
@@ -57,10 +75,15 @@ final class LastSeenStates {
 			// The common case, once per call: nothing new.
 			return;
 		}
+		CircuitState[] lostState = new CircuitState[1];
 		this.seen.compute(name, (key, before) -> {
 			// Epoch 0 is a breaker without stored state: its keys were deleted or lost, so what was seen
 			// before is gone too.
-			if (before == null || epoch > before.epoch() || (answer && epoch == 0 && before.epoch() > 0)) {
+			if (before != null && answer && epoch == 0 && before.epoch() > 0) {
+				lostState[0] = (before.state() != CircuitState.CLOSED) ? before.state() : null;
+				return new Seen(state, epoch, openUntilNanos);
+			}
+			if (before == null || epoch > before.epoch()) {
 				return new Seen(state, epoch, openUntilNanos);
 			}
 			if (epoch == before.epoch() && before.openUntilNanos() == 0 && openUntilNanos != 0) {
@@ -68,6 +91,9 @@ final class LastSeenStates {
 			}
 			return before;
 		});
+		if (lostState[0] != null) {
+			this.lost.accept(name, lostState[0]);
+		}
 	}
 
 	/**
@@ -91,6 +117,11 @@ final class LastSeenStates {
 				yield new Start(CircuitState.OPEN, last.epoch(), Duration.ofNanos(Math.max(0, until - now)));
 			}
 		};
+	}
+
+	/** Keeps only the breakers {@code keep} accepts. */
+	void retain(Predicate<String> keep) {
+		this.seen.keySet().removeIf(keep.negate());
 	}
 
 	/** The epoch last seen of every breaker, as of now. */

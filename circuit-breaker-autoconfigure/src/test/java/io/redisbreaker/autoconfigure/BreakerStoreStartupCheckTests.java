@@ -40,8 +40,8 @@ class BreakerStoreStartupCheckTests {
 				.doesNotContain("credentials");
 			assertThat(refused(context.getStartupFailure()))
 				.contains("HSET", "HINCRBY", "HDEL", "LPUSH", "LTRIM", "ZADD", "ZREM", "ZREMRANGEBYSCORE", "DEL",
-						"PEXPIRE", "PERSIST", "SADD", "can't run this command")
-				.doesNotContain("HMGET", "LRANGE", "ZCARD", "SMEMBERS", "PUBLISH", "TIME");
+						"PEXPIRE", "PERSIST", "can't run this command")
+				.doesNotContain("HMGET", "LRANGE", "ZCARD", "ZSCORE", "ZRANGEBYSCORE", "EXISTS", "PUBLISH", "TIME");
 		});
 	}
 
@@ -59,24 +59,26 @@ class BreakerStoreStartupCheckTests {
 	void aUserWithTheDocumentedPermissionsStartsAndTheCheckLeavesNothingBehind(RedisServer server) {
 		// Exactly what the failure message and the README ask for (plus the connection handshake).
 		server.command("ACL", "SETUSER", "breaker", "reset", "on", ">pw", "~cb:*", "&cb:transitions", "+@connection",
-				"+evalsha", "+eval", "+hset", "+hget", "+hmget", "+hincrby", "+hdel", "+lpush", "+ltrim", "+lrange",
-				"+lindex", "+zadd", "+zrem", "+zrange", "+zcard", "+zcount", "+zremrangebyscore", "+del", "+pexpire",
-				"+persist", "+time", "+sadd", "+smembers", "+publish", "+subscribe", "+ping");
+				"+evalsha", "+eval", "+script|load", "+hset", "+hget", "+hmget", "+hincrby", "+hdel", "+lpush",
+				"+ltrim", "+lrange", "+lindex", "+zadd", "+zrem", "+zrange", "+zrangebyscore", "+zscore", "+zcard",
+				"+zcount", "+zremrangebyscore", "+exists", "+del", "+pexpire", "+persist", "+time", "+publish",
+				"+subscribe", "+ping");
 		runner(server, "breaker").run((context) -> {
 			assertThat(context).hasNotFailed();
 			Await.until(WAIT, context.getBean(RedisTransitionSubscriber.class)::isListening,
 					"the transition subscriber to listen");
 			assertThat(server.command("EXISTS", CHECK_KEY, CHECK_KEY + ":window", CHECK_KEY + ":streak",
-					CHECK_KEY + ":permits", "cb:index")).isEqualTo(0L);
+					CHECK_KEY + ":permits", CHECK_KEY + ":events", CHECK_KEY + ":settings", "cb:index")).isEqualTo(0L);
 		});
 	}
 
 	@Test
 	void theCheckLeavesAnExistingIndexAsItWas(RedisServer server) {
-		server.command("SADD", "cb:index", "upbit/kr/ticker");
+		server.command("ZADD", "cb:index", "+inf", "upbit/kr/ticker");
 		runner(server, "default").withPropertyValues("spring.data.redis.password=secret").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(server.command("SMEMBERS", "cb:index")).isEqualTo(List.of("upbit/kr/ticker"));
+			assertThat(server.command("ZRANGE", "cb:index", "0", "-1", "WITHSCORES"))
+				.isEqualTo(List.of("upbit/kr/ticker", "inf"));
 			assertThat(server.command("EXISTS", CHECK_KEY)).isEqualTo(0L);
 		});
 	}

@@ -47,7 +47,7 @@ class CircuitBreakerRegistryTests {
 			CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
 			TickerService service = context.getBean(TickerService.class);
 			// Another instance has used the breaker: it is in the shared index, not in this JVM.
-			this.server.command("SADD", "cb:index", NAME);
+			this.server.command("ZADD", "cb:index", "+inf", NAME);
 
 			assertThat(registry.getAllNames()).contains(NAME);
 			for (String name : registry.getAllNames()) {

@@ -151,7 +151,7 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 		Await.until(DEADLINE,
 				() -> registry("c", config().build()).getAllNames().containsAll(List.of("exchange/a", "exchange/b")),
 				"both names in the index");
-		assertThat(this.server.command("SMEMBERS", "cb:index")).asList().containsExactlyInAnyOrder("exchange/a",
+		assertThat(this.server.command("ZRANGE", "cb:index", "0", "-1")).asList().containsExactlyInAnyOrder("exchange/a",
 				"exchange/b");
 	}
 

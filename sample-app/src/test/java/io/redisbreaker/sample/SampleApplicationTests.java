@@ -64,7 +64,7 @@ class SampleApplicationTests {
 	@Test
 	void readingTheBreakersBeforeTheFirstTickerKeepsTheExchangeTickerSettings() throws Exception {
 		// Another instance has used the breaker: the shared index lists it, this JVM has not created it.
-		redis.command("SADD", "cb:index", "bithumb/kr/ticker");
+		redis.command("ZADD", "cb:index", "+inf", "bithumb/kr/ticker");
 		assertThat(get("/breakers")).contains("\"bithumb/kr/ticker\"", "\"state\":\"CLOSED\"");
 
 		post("/exchanges/bithumb/outage?down=true");

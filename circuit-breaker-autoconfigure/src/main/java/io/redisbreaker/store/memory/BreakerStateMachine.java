@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
 
@@ -13,6 +14,7 @@ import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.StateTransition;
+import io.redisbreaker.core.TransitionRecord;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.OperatorCommand;
 import io.redisbreaker.core.StateChange;
@@ -57,6 +59,12 @@ final class BreakerStateMachine {
 	private final Deque<Long> streak = new ArrayDeque<>();
 
 	private final SlidingWindow window = new SlidingWindow();
+
+	/** {@code EVENTS}: the last {@link #EVENTS_KEPT} transitions, newest first. */
+	private final Deque<TransitionRecord> events = new ArrayDeque<>();
+
+	/** As common.lua's {@code EVENTS_KEPT}. */
+	static final int EVENTS_KEPT = 50;
 
 	/**
 	 * @param epochs gives the epoch that follows a given one; it must never repeat an epoch for this
@@ -205,7 +213,18 @@ final class BreakerStateMachine {
 				(this.changedAt > 0) ? Instant.ofEpochMilli(this.changedAt) : null, this.reason,
 				(this.state == CircuitState.OPEN) ? Instant.ofEpochMilli(this.openUntil) : null, inWindow,
 				this.window.calls(), this.window.failures(), this.window.slow(), inFlight, this.trialSuccesses,
-				this.reopens);
+				this.reopens, (this.openedAt > 0) ? Instant.ofEpochMilli(this.openedAt) : null, isStored(),
+				"", CircuitSnapshot.Source.LOCAL);
+	}
+
+	/** Whether anything differs from a breaker nobody used. */
+	private boolean isStored() {
+		return this.state != CircuitState.CLOSED || this.epoch != 0 || this.window.calls() > 0
+				|| !this.streak.isEmpty() || !this.permits.isEmpty();
+	}
+
+	synchronized List<TransitionRecord> history() {
+		return List.copyOf(this.events);
 	}
 
 	/** {@code window_evict()}: drops the buckets that left the window. */
@@ -240,6 +259,11 @@ final class BreakerStateMachine {
 		this.reason = why;
 		this.trialSuccesses = 0;
 		clearCounters();
+		this.events.addFirst(new TransitionRecord(this.name, this.instanceId, from, to, why, this.epoch,
+				Instant.ofEpochMilli(now)));
+		if (this.events.size() > EVENTS_KEPT) {
+			this.events.removeLast();
+		}
 		return new StateTransition(this.name, from, to, this.epoch, why, this.instanceId, true);
 	}
 

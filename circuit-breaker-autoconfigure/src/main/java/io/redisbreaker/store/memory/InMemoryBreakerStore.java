@@ -3,7 +3,11 @@ package io.redisbreaker.store.memory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
@@ -19,7 +24,9 @@ import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.core.OperatorCommand;
+import io.redisbreaker.core.RecordedSettings;
 import io.redisbreaker.core.StateChange;
+import io.redisbreaker.core.TransitionRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,10 +82,11 @@ public final class InMemoryBreakerStore implements BreakerStore {
 		return done(breaker(name).snapshot(config, now()));
 	}
 
+	/** Always lists the name: the limit on names is the shared store's and the registry's. */
 	@Override
-	public CompletionStage<Void> register(String name) {
+	public CompletionStage<Boolean> register(String name) {
 		breaker(name);
-		return done(null);
+		return done(true);
 	}
 
 	@Override
@@ -86,15 +94,35 @@ public final class InMemoryBreakerStore implements BreakerStore {
 		return done(new TreeSet<>(this.breakers.keySet()));
 	}
 
+	@Override
+	public CompletionStage<List<TransitionRecord>> history(Collection<String> names) {
+		List<TransitionRecord> history = new ArrayList<>();
+		for (String name : names) {
+			BreakerStateMachine breaker = this.breakers.get(name);
+			if (breaker != null) {
+				history.addAll(breaker.history());
+			}
+		}
+		return done(history);
+	}
+
+	/** Nothing to compare with: only this instance uses this store. */
+	@Override
+	public CompletionStage<Optional<RecordedSettings>> checkSettings(String name, CircuitBreakerConfig config) {
+		return done(Optional.empty());
+	}
+
+	/** Keeps only the breakers {@code keep} accepts, forgetting the others. */
+	public void retain(Predicate<String> keep) {
+		this.breakers.keySet().removeIf(keep.negate());
+	}
+
 	/**
 	 * Starts a breaker in the state the shared store last showed for it, unless this store already has
 	 * it: when Redis drops out, the local breaker takes over where the shared one was, instead of
-	 * starting closed and letting traffic through a breaker that is open fleet-wide.
+	 * starting closed and letting traffic through a breaker that is open fleet-wide. It continues from
+	 * the shared store's epoch, so the transitions it makes are newer than every one seen before.
 	 * @param openFor for an open breaker, the time it has left
-	 */
-	/**
-	 * Like {@link #seed(String, CircuitState, Duration)}, continuing from the shared store's epoch, so
-	 * the transitions the local breaker makes are newer than every one seen before.
 	 */
 	public void seed(String name, CircuitState state, long epoch, @Nullable Duration openFor) {
 		// A seeded machine counts on from the shared epoch, never from this JVM's clock: its transitions

@@ -15,19 +15,21 @@ import static io.redisbreaker.store.redis.ScriptArguments.encode;
  * @param name the breaker, as published with a transition
  * @param origin see {@link StoreConstants#origin()}
  * @param windowMs the sliding window, which keeps a half-open breaker's keys alive
+ * @param maxBreakers see {@link StoreConstants#maxBreakers()}
  */
 record AcquireArguments(String permitId, long halfOpenMaxCalls, long permitLeaseMs, byte[] ttlMs, byte[] channel,
-		String name, byte[] origin, long windowMs) {
+		String name, byte[] origin, long windowMs, byte[] maxBreakers) {
 
 	static AcquireArguments of(String name, CircuitBreakerConfig config, String permitId, StoreConstants store) {
 		return new AcquireArguments(permitId, config.getHalfOpenMaxCalls(), config.getHalfOpenPermitLease().toMillis(),
-				store.ttlMs(), store.channel(), name, store.origin(), config.getSlidingWindow().toMillis());
+				store.ttlMs(), store.channel(), name, store.origin(), config.getSlidingWindow().toMillis(), store.maxBreakers());
 	}
 
 	/** The components, encoded, in order. */
 	byte[][] argv() {
 		return new byte[][] { encode(this.permitId), encode(this.halfOpenMaxCalls), encode(this.permitLeaseMs),
-				this.ttlMs, this.channel, encode(this.name), this.origin, encode(this.windowMs) };
+				this.ttlMs, this.channel, encode(this.name), this.origin, encode(this.windowMs),
+				this.maxBreakers };
 	}
 
 }

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Names the Redis keys of breakers. A breaker's keys carry its name as a hash tag, so they share one
  * Redis Cluster slot and one script can touch them all: {@code cb:{upbit/kr/ticker}} is the state hash
- * ({@code redis-cli HGETALL 'cb:{upbit/kr/ticker}'} prints it), with {@code :window}, {@code :streak}
- * and {@code :permits} beside it.
+ * ({@code redis-cli HGETALL 'cb:{upbit/kr/ticker}'} prints it), with {@code :window}, {@code :streak},
+ * {@code :permits}, {@code :events} and {@code :settings} beside it.
  *
  * @param prefix the prefix of every key and channel, {@code cb:} by default
  */
@@ -26,20 +26,41 @@ public record BreakerKeys(String prefix) {
 		return this.prefix + "{" + name + "}";
 	}
 
-	/** All keys of one breaker in the order the scripts expect them. */
-	byte[][] of(String name) {
+	/** The list of a breaker's last transitions. */
+	public String events(String name) {
+		return state(name) + ":events";
+	}
+
+	/**
+	 * All keys of one breaker in the order the scripts expect them, followed by the index when the
+	 * scripts may write it (not on Redis Cluster, where it lives in another slot).
+	 */
+	byte[][] of(String name, boolean withIndex) {
 		String state = state(name);
-		return new byte[][] { bytes(state), bytes(state + ":window"), bytes(state + ":streak"),
-				bytes(state + ":permits") };
+		byte[][] keys = new byte[withIndex ? 7 : 6][];
+		keys[0] = bytes(state);
+		keys[1] = bytes(state + ":window");
+		keys[2] = bytes(state + ":streak");
+		keys[3] = bytes(state + ":permits");
+		keys[4] = bytes(state + ":events");
+		keys[5] = bytes(state + ":settings");
+		if (withIndex) {
+			keys[6] = bytes(index());
+		}
+		return keys;
 	}
 
 	/** The command that deletes every key of a breaker, so it starts afresh (CLOSED, no counts). */
 	public String repairCommand(String name) {
 		String state = state(name);
-		return "redis-cli DEL '" + state + "' '" + state + ":window' '" + state + ":streak' '" + state + ":permits'";
+		return "redis-cli DEL '" + state + "' '" + state + ":window' '" + state + ":streak' '" + state
+				+ ":permits' '" + state + ":events' '" + state + ":settings'";
 	}
 
-	/** The set that lists breaker names, so nothing ever needs KEYS or SCAN. */
+	/**
+	 * The sorted set that lists breaker names, scored by when each breaker's keys expire, so nothing
+	 * ever needs KEYS or SCAN.
+	 */
 	public String index() {
 		return this.prefix + "index";
 	}

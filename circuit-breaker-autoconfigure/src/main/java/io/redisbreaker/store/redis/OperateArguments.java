@@ -13,18 +13,20 @@ import static io.redisbreaker.store.redis.ScriptArguments.encode;
  * @param channel see {@link StoreConstants#channel()}
  * @param name the breaker, as published with a transition
  * @param origin see {@link StoreConstants#origin()}
+ * @param maxBreakers see {@link StoreConstants#maxBreakers()}
  */
 record OperateArguments(OperatorCommand command, String reason, byte[] ttlMs, byte[] channel, String name,
-		byte[] origin) {
+		byte[] origin, byte[] maxBreakers) {
 
 	static OperateArguments of(String name, OperatorCommand command, String reason, StoreConstants store) {
-		return new OperateArguments(command, reason, store.ttlMs(), store.channel(), name, store.origin());
+		return new OperateArguments(command, reason, store.ttlMs(), store.channel(), name, store.origin(),
+				store.maxBreakers());
 	}
 
 	/** The components, encoded, in order. */
 	byte[][] argv() {
 		return new byte[][] { encode(this.command.name()), encode(this.reason), this.ttlMs, this.channel,
-				encode(this.name), this.origin };
+				encode(this.name), this.origin, this.maxBreakers };
 	}
 
 }

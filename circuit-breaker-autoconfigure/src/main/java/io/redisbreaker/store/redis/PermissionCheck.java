@@ -34,7 +34,7 @@ final class PermissionCheck {
 			BreakerKeys keys, String origin) {
 		// A subscriber recognises this message by its first field and ignores it.
 		String message = NAME + "\tstartup check of instance " + origin;
-		return CHECK.run(commands, keys.of(NAME), CheckArguments.keys(keys.transitionChannel(), message).argv())
+		return CHECK.run(commands, keys.of(NAME, false), CheckArguments.keys(keys.transitionChannel(), message).argv())
 			.thenCompose((breakerKeys) -> CHECK
 				.run(commands, new byte[][] { BreakerKeys.bytes(keys.index()) }, CheckArguments.index().argv())
 				.thenApply((index) -> {

@@ -26,11 +26,12 @@ import static io.redisbreaker.store.redis.ScriptArguments.encode;
  * @param channel see {@link StoreConstants#channel()}
  * @param name the breaker, as published with a transition
  * @param origin see {@link StoreConstants#origin()}
+ * @param maxBreakers see {@link StoreConstants#maxBreakers()}
  */
 record RecordArguments(long epoch, String permitId, CallOutcome outcome, long failureThreshold, long successThreshold,
 		long windowMs, long bucketMs, double failureRateThreshold, long minimumCalls, double slowCallRateThreshold,
 		long openMs, double openMultiplier, long maxOpenMs, byte[] ttlMs, byte[] channel, String name,
-		byte[] origin) {
+		byte[] origin, byte[] maxBreakers) {
 
 	static RecordArguments of(String name, CircuitBreakerConfig config, Admission admission, CallOutcome outcome,
 			StoreConstants store) {
@@ -40,7 +41,7 @@ record RecordArguments(long epoch, String permitId, CallOutcome outcome, long fa
 				config.getWindowBucket().toMillis(), config.getFailureRateThreshold(), config.getMinimumCalls(),
 				config.getSlowCallRateThreshold(), config.getOpenTimeout().toMillis(),
 				config.getOpenTimeoutMultiplier(), config.getMaxOpenTimeout().toMillis(), store.ttlMs(),
-				store.channel(), name, store.origin());
+				store.channel(), name, store.origin(), store.maxBreakers());
 	}
 
 	/** The components, encoded, in order. */
@@ -49,7 +50,8 @@ record RecordArguments(long epoch, String permitId, CallOutcome outcome, long fa
 				encode(this.failureThreshold), encode(this.successThreshold), encode(this.windowMs),
 				encode(this.bucketMs), encode(this.failureRateThreshold), encode(this.minimumCalls),
 				encode(this.slowCallRateThreshold), encode(this.openMs), encode(this.openMultiplier),
-				encode(this.maxOpenMs), this.ttlMs, this.channel, encode(this.name), this.origin };
+				encode(this.maxOpenMs), this.ttlMs, this.channel, encode(this.name), this.origin,
+				this.maxBreakers };
 	}
 
 }

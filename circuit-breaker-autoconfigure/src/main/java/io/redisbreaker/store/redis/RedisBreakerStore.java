@@ -2,21 +2,32 @@ package io.redisbreaker.store.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
+import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.core.OperatorCommand;
+import io.redisbreaker.core.RecordedSettings;
 import io.redisbreaker.core.StateChange;
+import io.redisbreaker.core.TransitionRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +38,18 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	/** Default lifetime of a breaker's keys, refreshed on every write; forced states never expire. */
 	public static final Duration DEFAULT_KEY_TTL = Duration.ofHours(1);
+
+	/**
+	 * Every command the breakers send or their scripts run, as ACL rules name them: a Redis user needs
+	 * these on the keys {@code <prefix>*} and the channel {@code <prefix>transitions}.
+	 */
+	public static final List<String> REQUIRED_COMMANDS = List.of("EVALSHA", "EVAL", "SCRIPT|LOAD", "HSET", "HGET",
+			"HMGET", "HINCRBY", "HDEL", "LPUSH", "LTRIM", "LRANGE", "LINDEX", "ZADD", "ZREM", "ZRANGE",
+			"ZRANGEBYSCORE", "ZSCORE", "ZCARD", "ZCOUNT", "ZREMRANGEBYSCORE", "EXISTS", "DEL", "PEXPIRE", "PERSIST",
+			"TIME", "PUBLISH", "SUBSCRIBE", "PING");
+
+	/** Default of the most breaker names the index lists, fleet-wide. */
+	public static final int DEFAULT_MAX_BREAKERS = 1000;
 
 	// Each script's arguments are one *Arguments record and its reply one *Reply record, whose
 	// components are the script's ARGV and reply in order (ScriptHeaderTests holds them to the
@@ -42,6 +65,15 @@ public final class RedisBreakerStore implements BreakerStore {
 	private static final LuaScript RECONCILE = LuaScript.load(ChangeReply.RECONCILE);
 
 	private static final LuaScript SNAPSHOT = LuaScript.load(SnapshotReply.SCRIPT);
+
+	private static final LuaScript REGISTER = LuaScript.load(RegisterReply.SCRIPT);
+
+	private static final LuaScript NAMES = LuaScript.load(NamesReply.SCRIPT);
+
+	private static final LuaScript SETTINGS = LuaScript.load(SettingsReply.SCRIPT);
+
+	private static final LuaScript[] SCRIPTS = { ACQUIRE, RECORD, OPERATE, RECONCILE, SNAPSHOT, REGISTER, NAMES,
+			SETTINGS };
 
 	private final AsyncConnection connection;
 
@@ -62,17 +94,26 @@ public final class RedisBreakerStore implements BreakerStore {
 	 * @param instanceId identifies this instance in published transitions
 	 * @param keyTtl lifetime of a breaker's keys after its last write
 	 * @param retry retries operations that failed because of the connection, or {@code null}
+	 * @param maxBreakers the most breaker names the index lists, fleet-wide
 	 */
 	public RedisBreakerStore(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, BreakerKeys keys,
-			String instanceId, Duration keyTtl, @Nullable RedisRetry retry) {
+			String instanceId, Duration keyTtl, @Nullable RedisRetry retry, int maxBreakers) {
 		if (keyTtl.toMillis() < 1000) {
 			throw new IllegalArgumentException("circuitbreaker.key-ttl must be at least 1s but was " + keyTtl);
+		}
+		if (maxBreakers < 1) {
+			throw new IllegalArgumentException("circuitbreaker.max-breakers must be at least 1 but was " + maxBreakers);
 		}
 		this.connection = new AsyncConnection(commands);
 		this.keys = keys;
 		this.instanceId = instanceId;
-		this.constants = StoreConstants.of(keyTtl.toMillis(), keys.transitionChannel(), instanceId);
+		this.constants = StoreConstants.of(keyTtl.toMillis(), keys.transitionChannel(), instanceId, maxBreakers);
 		this.retry = retry;
+	}
+
+	public RedisBreakerStore(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, BreakerKeys keys,
+			String instanceId, Duration keyTtl, @Nullable RedisRetry retry) {
+		this(commands, keys, instanceId, keyTtl, retry, DEFAULT_MAX_BREAKERS);
 	}
 
 	public RedisBreakerStore(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, BreakerKeys keys,
@@ -101,7 +142,7 @@ public final class RedisBreakerStore implements BreakerStore {
 		if (this.scriptsLoadedOn == commands) {
 			return operation.apply(commands);
 		}
-		CompletionStage<Void> load = LuaScript.loadAll(commands, ACQUIRE, RECORD, OPERATE, RECONCILE, SNAPSHOT);
+		CompletionStage<Void> load = LuaScript.loadAll(commands, SCRIPTS);
 		// Sent behind the loads on the same connection, so it runs after them; a failed load only means
 		// the scripts fall back to EVAL.
 		CompletionStage<T> result = operation.apply(commands);
@@ -115,7 +156,7 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<Admission> acquire(String name, CircuitBreakerConfig config, String permitId) {
-		return run(true, (commands) -> ACQUIRE.run(commands, this.keys.of(name),
+		return run(true, (commands) -> ACQUIRE.run(commands, keys(commands, name),
 				AcquireArguments.of(name, config, permitId, this.constants).argv()))
 			.thenApply((reply) -> AcquireReply.parse(reply).admission(name, permitId, this.instanceId));
 	}
@@ -126,14 +167,14 @@ public final class RedisBreakerStore implements BreakerStore {
 		// A trial outcome counts once whatever happens: the first run removes its permit, and a success
 		// without its permit, like a failure under a changed epoch, counts nothing. So it may be retried
 		// when it may have run; other outcomes only when they surely did not.
-		return run(admission.permitId() != null, (commands) -> RECORD.run(commands, this.keys.of(name),
+		return run(admission.permitId() != null, (commands) -> RECORD.run(commands, keys(commands, name),
 				RecordArguments.of(name, config, admission, outcome, this.constants).argv()))
 			.thenApply((reply) -> RecordReply.parse(reply).change(name, this.instanceId));
 	}
 
 	@Override
 	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
-		return run(true, (commands) -> OPERATE.run(commands, this.keys.of(name),
+		return run(true, (commands) -> OPERATE.run(commands, keys(commands, name),
 				OperateArguments.of(name, command, reason, this.constants).argv()))
 			.thenApply((reply) -> ChangeReply.parse(ChangeReply.OPERATE, reply).change(name, this.instanceId));
 	}
@@ -144,7 +185,7 @@ public final class RedisBreakerStore implements BreakerStore {
 	 */
 	public CompletionStage<StateChange> reconcileOpen(String name, Duration openFor, long expectedEpoch,
 			String reason) {
-		return run(true, (commands) -> RECONCILE.run(commands, this.keys.of(name),
+		return run(true, (commands) -> RECONCILE.run(commands, keys(commands, name),
 				ReconcileArguments.of(name, openFor, expectedEpoch, reason, this.constants).argv()))
 			.thenApply((reply) -> ChangeReply.parse(ChangeReply.RECONCILE, reply).change(name, this.instanceId));
 	}
@@ -152,30 +193,99 @@ public final class RedisBreakerStore implements BreakerStore {
 	@Override
 	public CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config) {
 		return run(true,
-				(commands) -> SNAPSHOT.run(commands, this.keys.of(name), SnapshotArguments.of(config).argv()))
+				(commands) -> SNAPSHOT.run(commands, keys(commands, name), SnapshotArguments.of(config).argv()))
 			.thenApply((reply) -> SnapshotReply.parse(reply).snapshot(name));
 	}
 
 	@Override
-	public CompletionStage<Void> register(String name) {
-		return run(true, (commands) -> commands.sadd(BreakerKeys.bytes(this.keys.index()), arg(name)))
-			.thenAccept((added) -> {
-			});
+	public CompletionStage<Boolean> register(String name) {
+		return run(true, (commands) -> REGISTER.run(commands, index(),
+				RegisterArguments.of(name, this.constants).argv()))
+			.thenApply((reply) -> RegisterReply.parse(reply).listed());
 	}
 
 	@Override
 	public CompletionStage<Set<String>> names() {
-		return run(true, (commands) -> commands.smembers(BreakerKeys.bytes(this.keys.index()))).thenApply((members) -> {
-			Set<String> names = new LinkedHashSet<>();
-			members.stream().map((m) -> new String(m, StandardCharsets.UTF_8)).sorted().forEach(names::add);
+		return run(true, (commands) -> NAMES.run(commands, index(), new NamesArguments().argv())).thenApply((reply) -> {
+			Set<String> names = new TreeSet<>();
+			for (Object member : reply) {
+				names.add(new String((byte[]) member, StandardCharsets.UTF_8));
+			}
 			return names;
 		});
+	}
+
+	@Override
+	public CompletionStage<List<TransitionRecord>> history(Collection<String> names) {
+		return run(true, (commands) -> {
+			List<CompletableFuture<List<byte[]>>> reads = new ArrayList<>();
+			for (String name : names) {
+				reads.add(commands.lrange(arg(this.keys.events(name)), 0, -1).toCompletableFuture());
+			}
+			return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply((done) -> {
+				List<TransitionRecord> history = new ArrayList<>();
+				int i = 0;
+				for (String name : names) {
+					for (byte[] entry : reads.get(i++).join()) {
+						TransitionRecord record = parseEvent(name, new String(entry, StandardCharsets.UTF_8));
+						if (record != null) {
+							history.add(record);
+						}
+					}
+				}
+				return history;
+			});
+		});
+	}
+
+	/**
+	 * One entry of a breaker's event list, {@code at, instance, from, to, epoch, reason} separated by
+	 * tabs; {@code null} for one that is not (nothing this version wrote), which is skipped.
+	 */
+	static @Nullable TransitionRecord parseEvent(String name, String entry) {
+		String[] fields = entry.split("\t", 6);
+		if (fields.length != 6) {
+			return null;
+		}
+		try {
+			return new TransitionRecord(name, fields[1], CircuitState.valueOf(fields[2]),
+					CircuitState.valueOf(fields[3]), fields[5], Long.parseLong(fields[4]),
+					Instant.ofEpochMilli(Long.parseLong(fields[0])));
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public CompletionStage<Optional<RecordedSettings>> checkSettings(String name, CircuitBreakerConfig config) {
+		return run(true, (commands) -> SETTINGS.run(commands, keys(commands, name),
+				SettingsArguments.of(config, this.constants).argv()))
+			.thenApply((reply) -> SettingsReply.parse(reply).recorded());
+	}
+
+	/**
+	 * A breaker's keys for a script. On Redis Cluster the index lives in another slot, so the scripts
+	 * cannot write it there and names are listed by {@link #register(String)} alone.
+	 */
+	private byte[][] keys(RedisClusterAsyncCommands<byte[], byte[]> commands, String name) {
+		return this.keys.of(name, !(commands instanceof RedisAdvancedClusterAsyncCommands));
+	}
+
+	private byte[][] index() {
+		return new byte[][] { arg(this.keys.index()) };
 	}
 
 	@Override
 	public CompletionStage<Void> ping() {
 		return this.connection.get().thenCompose((commands) -> commands.ping()).thenAccept((pong) -> {
 		});
+	}
+
+	/** How many times an operation was tried again after a connection failure. */
+	public long retries() {
+		RedisRetry retry = this.retry;
+		return (retry != null) ? retry.retries() : 0;
 	}
 
 	/** Stops the thread that opens connections. */

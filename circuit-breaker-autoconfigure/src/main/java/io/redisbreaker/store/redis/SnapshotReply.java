@@ -25,10 +25,12 @@ import org.jspecify.annotations.Nullable;
  * @param calls calls in the window
  * @param failures failed calls in the window
  * @param slowCalls slow calls in the window
+ * @param live whether any of the breaker's state or counts is stored
+ * @param settingsHash the settings hash the last instance to check its settings recorded, or empty
  */
 record SnapshotReply(CircuitState state, long epoch, long now, long openedAt, long openUntil, long changedAt,
 		String reason, long opens, long trialOk, long permitsInFlight, long streak, long calls, long failures,
-		long slowCalls) {
+		long slowCalls, boolean live, String settingsHash) {
 
 	static final String SCRIPT = "snapshot.lua";
 
@@ -38,7 +40,7 @@ record SnapshotReply(CircuitState state, long epoch, long now, long openedAt, lo
 		ReplyReader read = ReplyReader.of(SCRIPT, FIELDS, reply);
 		SnapshotReply parsed = new SnapshotReply(read.state(), read.number(), read.number(), read.number(),
 				read.number(), read.number(), read.text(), read.number(), read.number(), read.number(), read.number(),
-				read.number(), read.number(), read.number());
+				read.number(), read.number(), read.number(), read.flag(), read.text());
 		read.end(null, null);
 		return parsed;
 	}
@@ -48,7 +50,8 @@ record SnapshotReply(CircuitState state, long epoch, long now, long openedAt, lo
 				(this.changedAt > 0) ? Instant.ofEpochMilli(this.changedAt) : null, this.reason,
 				(this.state == CircuitState.OPEN) ? Instant.ofEpochMilli(this.openUntil) : null, (int) this.streak,
 				this.calls, this.failures, this.slowCalls, (int) this.permitsInFlight, (int) this.trialOk,
-				(int) this.opens);
+				(int) this.opens, (this.openedAt > 0) ? Instant.ofEpochMilli(this.openedAt) : null, this.live,
+				this.settingsHash, CircuitSnapshot.Source.SHARED);
 	}
 
 }

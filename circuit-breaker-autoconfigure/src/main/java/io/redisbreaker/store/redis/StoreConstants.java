@@ -7,12 +7,13 @@ package io.redisbreaker.store.redis;
  * @param ttlMs lifetime of a breaker's keys after its last write, in milliseconds
  * @param channel the channel transitions are published on
  * @param origin the id of this instance, which published transitions carry
+ * @param maxBreakers the most breaker names the index lists, fleet-wide
  */
-record StoreConstants(byte[] ttlMs, byte[] channel, byte[] origin) {
+record StoreConstants(byte[] ttlMs, byte[] channel, byte[] origin, byte[] maxBreakers) {
 
-	static StoreConstants of(long ttlMs, String channel, String origin) {
+	static StoreConstants of(long ttlMs, String channel, String origin, int maxBreakers) {
 		return new StoreConstants(ScriptArguments.encode(ttlMs), ScriptArguments.encode(channel),
-				ScriptArguments.encode(origin));
+				ScriptArguments.encode(origin), ScriptArguments.encode(maxBreakers));
 	}
 
 }

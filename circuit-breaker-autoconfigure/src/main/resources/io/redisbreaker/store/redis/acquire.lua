@@ -1,5 +1,5 @@
 -- Decides whether one call may run.
--- ARGV: permit_id, half_open_max_calls, permit_lease_ms, ttl_ms, channel, name, origin, window_ms
+-- ARGV: permit_id, half_open_max_calls, permit_lease_ms, ttl_ms, channel, name, origin, window_ms, max_breakers
 -- Returns: {allowed 0|1, state, epoch, permit 0|1, retry_after_ms, from, to, reason}
 -- CLOSED, DISABLED and FORCED_OPEN decide without writing anything: the common path is a read.
 -- Acquiring again with a permit id that holds a live permit answers as the first time did (allowed,
@@ -7,6 +7,7 @@
 local permit_id, half_open_max_calls, permit_lease_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local ttl_ms = tonumber(ARGV[4])
 local channel, name, origin, window_ms = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local max_breakers = tonumber(ARGV[9])
 
 local s = read_state()
 if s.state == 'CLOSED' or s.state == 'DISABLED' then
@@ -41,5 +42,5 @@ else
   local first = call('ZRANGE', PERMITS, 0, 0, 'WITHSCORES')
   if first[2] then retry_after = tonumber(first[2]) - now else retry_after = -1 end
 end
-keep_alive(s, now, ttl_ms, window_ms)
+keep_alive(s, now, ttl_ms, window_ms, name, max_breakers)
 return {allowed, s.state, s.epoch, permit, retry_after, moved[1], moved[2], moved[3]}

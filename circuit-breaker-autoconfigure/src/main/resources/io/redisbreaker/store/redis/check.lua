@@ -2,8 +2,8 @@
 -- no real breaker can have (its name is not a valid breaker name), and leaves nothing behind. Each
 -- command runs with pcall, so one refusal does not hide the next: the reply lists them all.
 -- ARGV: mode 'keys'|'index', channel, message (channel and message are read in mode 'keys' only)
--- KEYS: in mode 'keys' the reserved breaker's state, window, streak and permits keys; in mode 'index'
---   KEYS[1] = the breaker name index (another cluster slot, hence a call of its own)
+-- KEYS: in mode 'keys' the reserved breaker's state, window, streak, permits, events and settings keys; in
+--   mode 'index' KEYS[1] = the breaker name index (another cluster slot, hence a call of its own)
 -- Returns: {command, error, command, error, ...} for every refused command; empty when all ran.
 local mode, channel, message = ARGV[1], ARGV[2], ARGV[3]
 
@@ -20,25 +20,35 @@ end
 
 if mode == 'index' then
   local index = KEYS[1]
-  local members = try('SMEMBERS', index)
+  local kind = redis.pcall('TYPE', index)
+  if type(kind) == 'table' and kind.ok == 'set' then
+    -- Kept as a set by versions before 0.2: the scripts replace it, so may this check.
+    try('DEL', index)
+  end
+  local members = try('ZRANGEBYSCORE', index, '-inf', '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  try('ZCARD', index)
+  try('ZREMRANGEBYSCORE', index, '-inf', '-inf')
   if type(members) == 'table' and members[1] then
-    -- Adding a member that is already there changes nothing, yet needs the same permission.
-    try('SADD', index, members[1])
+    -- Listing a member again with its own score changes nothing, yet needs the same permission.
+    try('ZSCORE', index, members[1])
+    try('ZADD', index, members[2], members[1])
   else
-    try('SADD', index, 'check')
+    try('ZSCORE', index, 'check')
+    try('ZADD', index, 0, 'check')
     -- The index was empty before: removing it removes only what this check added.
     try('DEL', index)
   end
   return refused
 end
 
-try('DEL', STATE, WINDOW, STREAK, PERMITS)
+try('DEL', STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS)
 try('TIME')
 try('HSET', STATE, 'state', 'CLOSED', 'n', '0')
 try('HMGET', STATE, 'state', 'n')
 try('HGET', STATE, 'state')
 try('HINCRBY', STATE, 'n', 1)
 try('HDEL', STATE, 'n')
+try('EXISTS', STATE, WINDOW)
 try('LPUSH', STREAK, '0')
 try('LTRIM', STREAK, 0, 0)
 try('LRANGE', STREAK, 0, -1)
@@ -53,5 +63,5 @@ try('PERSIST', STATE)
 -- Should DEL be refused, the keys still go away on their own.
 try('PEXPIRE', STATE, 60000)
 try('PUBLISH', channel, message)
-try('DEL', STATE, WINDOW, STREAK, PERMITS)
+try('DEL', STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS)
 return refused

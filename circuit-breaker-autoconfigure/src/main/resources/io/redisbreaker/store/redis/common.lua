@@ -8,6 +8,12 @@
 --                          time in ms, running totals c, f, s, and lo, hi: the earliest and latest start
 --   KEYS[3] streak  LIST   timestamps of the current run of consecutive failures, newest first
 --   KEYS[4] permits ZSET   half-open trial permits: member = permit id, score = lease expiry (ms)
+--   KEYS[5] events  LIST   the breaker's last EVENTS_KEPT transitions, newest first, each
+--                          "<at ms>\t<instance>\t<from>\t<to>\t<epoch>\t<reason>"
+--   KEYS[6] settings HASH  hash, settings, instance: the settings the last instance to check them uses
+--   KEYS[7] index   ZSET   every breaker name, scored by when its keys expire (+inf while forced); in
+--                          another cluster slot, so absent on Redis Cluster, where the instances list
+--                          names themselves
 --
 -- All times are Redis server time in milliseconds, so instance clocks never decide anything.
 --
@@ -19,7 +25,11 @@
 -- all as HALF_OPEN. A key of the wrong type fails with Redis' own WRONGTYPE error, to which the
 -- scripts append " (key <key>)".
 
-local STATE, WINDOW, STREAK, PERMITS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS, INDEX = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5],
+  KEYS[6], KEYS[7]
+
+-- Transitions kept per breaker: enough for an operator to see a flapping breaker's recent history.
+local EVENTS_KEPT = 50
 
 local STATES = {CLOSED = true, OPEN = true, HALF_OPEN = true, FORCED_OPEN = true, DISABLED = true}
 
@@ -82,7 +92,7 @@ local function read_state()
 end
 
 local function refresh_ttl(ttl_ms)
-  for _, key in ipairs({STATE, WINDOW, STREAK, PERMITS}) do
+  for _, key in ipairs({STATE, WINDOW, STREAK, PERMITS, EVENTS}) do
     redis.call('PEXPIRE', key, ttl_ms)
   end
 end
@@ -113,20 +123,41 @@ local function transition(s, to, now, reason, fields, channel, name, origin)
     call('HSET', STATE, unpack(fields))
   end
   clear_counters()
+  call('LPUSH', EVENTS, table.concat({int(now), origin, from, to, int(s.epoch), reason}, '\t'))
+  call('LTRIM', EVENTS, 0, EVENTS_KEPT - 1)
   if channel ~= '' then
     redis.call('PUBLISH', channel, table.concat({name, from, to, int(s.epoch), origin, reason}, '\t'))
   end
   return {from, to, reason}
 end
 
--- Keeps a breaker's keys alive for at least the key TTL. A breaker that is not closed keeps them for
--- as long as it needs them: HALF_OPEN for max(key TTL, window, longest live trial lease), OPEN for its
--- remaining open time plus max(key TTL, window). Otherwise a short key-ttl lets it expire into CLOSED,
--- silently and with trials still running. Forced states never expire.
+-- Lists the breaker in the index, scored by when its keys expire, so the index heals itself (a name
+-- whose first use was during an outage, or lost to FLUSHALL, is listed again by its next write) and
+-- forgets names nobody uses. A name not yet listed enters only while the index holds fewer than
+-- max_breakers names.
+local function list_in_index(name, max_breakers, expires_at)
+  if INDEX == nil then return end
+  local known = redis.pcall('ZSCORE', INDEX, name)
+  if type(known) == 'table' and known.err then
+    -- Versions before 0.2 kept the index as a set: replace it, the next writes list the names again.
+    redis.call('DEL', INDEX)
+    known = false
+  end
+  if known == false and call('ZCARD', INDEX) >= max_breakers then return end
+  call('ZADD', INDEX, expires_at, name)
+end
+
+-- Keeps a breaker's keys alive for at least the key TTL, and its name in the index as long. A breaker
+-- that is not closed keeps them for as long as it needs them: HALF_OPEN for max(key TTL, window,
+-- longest live trial lease), OPEN for its remaining open time plus max(key TTL, window). Otherwise a
+-- short key-ttl lets it expire into CLOSED, silently and with trials still running. Forced states
+-- never expire.
 -- window_ms: the sliding window, or nil when the script does not know it.
-local function keep_alive(s, now, ttl_ms, window_ms)
+local function keep_alive(s, now, ttl_ms, window_ms, name, max_breakers)
   if s.state == 'FORCED_OPEN' or s.state == 'DISABLED' then
     call('PERSIST', STATE)
+    call('PERSIST', EVENTS)
+    list_in_index(name, max_breakers, '+inf')
     return
   end
   local ttl = ttl_ms
@@ -138,6 +169,7 @@ local function keep_alive(s, now, ttl_ms, window_ms)
     if last[2] and tonumber(last[2]) - now > ttl then ttl = tonumber(last[2]) - now end
   end
   refresh_ttl(ttl)
+  list_in_index(name, max_breakers, int(now + ttl))
 end
 
 local function open(s, now, reason, open_ms, multiplier, max_open_ms, from_trial, channel, name, origin)

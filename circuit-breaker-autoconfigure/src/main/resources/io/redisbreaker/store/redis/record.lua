@@ -1,7 +1,8 @@
 -- Records the outcome of one call admitted under (epoch, permit).
 -- ARGV: epoch, permit_id|'', outcome S|F|SS|SF|I (success, failure, slow success, slow failure, ignored),
 --       failure_threshold, success_threshold, window_ms, bucket_ms, failure_rate_threshold, minimum_calls,
---       slow_call_rate_threshold, open_ms, open_multiplier, max_open_ms, ttl_ms, channel, name, origin
+--       slow_call_rate_threshold, open_ms, open_multiplier, max_open_ms, ttl_ms, channel, name, origin,
+--       max_breakers
 -- Returns: {counted 0|1, state, epoch, from, to, reason}
 local epoch, permit_id, outcome = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local failure_threshold, success_threshold = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -11,6 +12,7 @@ local slow_call_rate_threshold = tonumber(ARGV[10])
 local open_ms, open_multiplier, max_open_ms = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
 local ttl_ms = tonumber(ARGV[14])
 local channel, name, origin = ARGV[15], ARGV[16], ARGV[17]
+local max_breakers = tonumber(ARGV[18])
 
 local s = read_state()
 local released = 0
@@ -98,5 +100,5 @@ else
   return {0, s.state, s.epoch, '', '', ''}
 end
 
-keep_alive(s, now, ttl_ms, window_ms)
+keep_alive(s, now, ttl_ms, window_ms, name, max_breakers)
 return {1, s.state, s.epoch, moved[1], moved[2], moved[3]}

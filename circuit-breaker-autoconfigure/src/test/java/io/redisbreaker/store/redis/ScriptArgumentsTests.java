@@ -62,7 +62,7 @@ class ScriptArgumentsTests {
 			.build();
 		Admission admission = new Admission(true, CircuitState.HALF_OPEN, 42, "p-1", null, Admission.Issuer.SHARED,
 				null);
-		StoreConstants store = StoreConstants.of(3_600_000, "cb:transitions", "instance-a");
+		StoreConstants store = StoreConstants.of(3_600_000, "cb:transitions", "instance-a", 1000);
 		RecordArguments arguments = RecordArguments.of("orders", config, admission, CallOutcome.SLOW_FAILURE, store);
 		Map<String, String> sent = sent(arguments, arguments.argv());
 		Map<String, String> expected = new LinkedHashMap<>();
@@ -85,6 +85,7 @@ class ScriptArgumentsTests {
 		expected.put("channel", "cb:transitions");
 		expected.put("name", "orders");
 		expected.put("origin", "instance-a");
+		expected.put("max_breakers", "1000");
 		assertThat(sent).containsExactlyEntriesOf(expected);
 	}
 
@@ -92,7 +93,7 @@ class ScriptArgumentsTests {
 	void anOutcomeWithoutPermitSendsAnEmptyPermitId() {
 		Admission admission = new Admission(true, CircuitState.CLOSED, 7, null, null, Admission.Issuer.SHARED, null);
 		RecordArguments arguments = RecordArguments.of("orders", CircuitBreakerConfig.builder().build(), admission,
-				CallOutcome.SUCCESS, StoreConstants.of(1000, "c", "o"));
+				CallOutcome.SUCCESS, StoreConstants.of(1000, "c", "o", 1000));
 		assertThat(sent(arguments, arguments.argv())).containsEntry("permit_id", "").containsEntry("outcome", "S");
 	}
 
@@ -104,16 +105,16 @@ class ScriptArgumentsTests {
 			.slidingWindow(Duration.ofSeconds(50))
 			.build();
 		AcquireArguments arguments = AcquireArguments.of("orders", config, "p-1",
-				StoreConstants.of(3_600_000, "cb:transitions", "instance-a"));
+				StoreConstants.of(3_600_000, "cb:transitions", "instance-a", 1000));
 		assertThat(sent(arguments, arguments.argv())).isEqualTo(Map.of("permit_id", "p-1",
 				"half_open_max_calls", "3", "permit_lease_ms", "9000", "ttl_ms", "3600000", "channel",
-				"cb:transitions", "name", "orders", "origin", "instance-a", "window_ms", "50000"));
+				"cb:transitions", "name", "orders", "origin", "instance-a", "window_ms", "50000", "max_breakers", "1000"));
 	}
 
 	@Test
 	void reconcileNeverOpensForLessThanAMillisecond() {
 		ReconcileArguments arguments = ReconcileArguments.of("orders", Duration.ZERO, 5, "outage",
-				StoreConstants.of(1000, "c", "o"));
+				StoreConstants.of(1000, "c", "o", 1000));
 		assertThat(arguments.openMs()).isEqualTo(1);
 		assertThat(sent(arguments, arguments.argv())).containsEntry("expected_epoch", "5")
 			.containsEntry("reason", "outage");

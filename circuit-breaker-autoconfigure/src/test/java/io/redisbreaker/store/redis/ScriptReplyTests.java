@@ -62,15 +62,19 @@ class ScriptReplyTests {
 	@Test
 	void snapshotReadsEachValue() {
 		CircuitSnapshot snapshot = SnapshotReply
-			.parse(reply("OPEN", 10L, 5000L, 4000L, 6000L, 4000L, "failures: 2/2", 1L, 0L, 2L, 3L, 40L, 20L, 5L))
+			.parse(reply("OPEN", 10L, 5000L, 4000L, 6000L, 4000L, "failures: 2/2", 1L, 0L, 2L, 3L, 40L, 20L, 5L, 1L,
+					"0a1b2c3d"))
 			.snapshot("orders");
 		assertThat(snapshot).isEqualTo(new CircuitSnapshot("orders", CircuitState.OPEN, 10, Instant.ofEpochMilli(4000),
-				"failures: 2/2", Instant.ofEpochMilli(6000), 3, 40, 20, 5, 2, 0, 1));
+				"failures: 2/2", Instant.ofEpochMilli(6000), 3, 40, 20, 5, 2, 0, 1, Instant.ofEpochMilli(4000), true,
+				"0a1b2c3d", CircuitSnapshot.Source.SHARED));
 		CircuitSnapshot fresh = SnapshotReply
-			.parse(reply("CLOSED", 0L, 5000L, 0L, 0L, 0L, "", 0L, 0L, 0L, 0L, 0L, 0L, 0L))
+			.parse(reply("CLOSED", 0L, 5000L, 0L, 0L, 0L, "", 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, ""))
 			.snapshot("orders");
 		assertThat(fresh.changedAt()).isNull();
 		assertThat(fresh.nextTrialAt()).isNull();
+		assertThat(fresh.openedAt()).isNull();
+		assertThat(fresh.stored()).isFalse();
 	}
 
 	@Test
@@ -107,8 +111,8 @@ class ScriptReplyTests {
 			.withMessage("reconcile.lua replied state = 'HALF_CLOSED' (expected a state) at position 1 of 5");
 		assertThatExceptionOfType(ScriptReplyException.class)
 			.isThrownBy(() -> SnapshotReply
-				.parse(reply("OPEN", 10L, 5000L, 4000L, 6000L, 4000L, 7L, 1L, 0L, 2L, 3L, 40L, 20L, 5L)))
-			.withMessage("snapshot.lua replied reason = 7 (expected a string) at position 7 of 14");
+				.parse(reply("OPEN", 10L, 5000L, 4000L, 6000L, 4000L, 7L, 1L, 0L, 2L, 3L, 40L, 20L, 5L, 1L, "")))
+			.withMessage("snapshot.lua replied reason = 7 (expected a string) at position 7 of 16");
 		assertThatExceptionOfType(ScriptReplyException.class)
 			.isThrownBy(() -> RecordReply.parse(reply(1L, "CLOSED", 1L, "", "", null)))
 			.withMessage("record.lua replied reason = null (expected a string) at position 6 of 6");

@@ -1,0 +1,229 @@
+package io.redisbreaker.actuate;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.PathNotFoundException;
+import io.redisbreaker.testsupport.Await;
+import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.WithRedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code circuitbreakers} endpoints as an operator uses them: two instances of a web application
+ * share one Redis, calls go over HTTP, and every operation and error of the endpoint is tried on the
+ * instance that did not make the calls.
+ */
+@WithRedisServer
+class CircuitBreakersEndpointTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	private static final String BREAKER = "upbit/kr/ticker";
+
+	private static final String ENDPOINT = "/actuator/circuitbreakers";
+
+	private final RedisServer server;
+
+	private FleetApplications fleet;
+
+	private FleetApplications.Instance a;
+
+	private FleetApplications.Instance b;
+
+	CircuitBreakersEndpointTests(RedisServer server) {
+		this.server = server;
+	}
+
+	@BeforeEach
+	void startTwoInstances() {
+		this.fleet = new FleetApplications(this.server);
+		this.a = this.fleet.start("instance-a", "management.endpoint.circuitbreakers.access=unrestricted");
+		this.b = this.fleet.start("instance-b", "management.endpoint.circuitbreakers.access=unrestricted");
+	}
+
+	@AfterEach
+	void stop() {
+		this.fleet.close();
+	}
+
+	@Test
+	void aBreakerOnlyTheSecondInstanceUsedIsListedByTheFirstWithItsSharedState() {
+		openThroughB();
+		String body = awaitBody(this.a, ENDPOINT, (json) -> "OPEN".equals(read(json, "$.circuitBreakers['" + BREAKER + "'].state")));
+		Map<String, Object> breaker = JsonPath.read(body, "$.circuitBreakers['" + BREAKER + "']");
+		assertThat(breaker).containsEntry("source", "shared")
+			.containsEntry("bufferedCalls", 0)
+			.containsEntry("failureThreshold", 2)
+			.containsEntry("failureRateThreshold", "50.0%")
+			.containsEntry("failureRate", "-1.0%")
+			.containsEntry("reason", "failures: 2/2")
+			.containsEntry("notPermittedCalls", 0)
+			.containsEntry("settingsMismatch", false)
+			.containsKeys("openedAt", "nextTrialAt", "epoch", "slowCallRate", "slowCalls", "failedCalls");
+		assertThat((String) breaker.get("nextTrialAt")).isNotBlank();
+		// B, which rejected a call, counts it; A never used the breaker.
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(503);
+		assertThat((Integer) JsonPath.read(this.b.get(ENDPOINT + "/" + BREAKER).body(), "$.notPermittedCalls"))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void theListingIsSortedByName() {
+		for (String exchange : List.of("upbit", "bithumb", "coinone")) {
+			assertThat(this.b.ticker(exchange, "kr", false)).isEqualTo(200);
+		}
+		String body = awaitBody(this.a, ENDPOINT, (json) -> this.<Map<String, Object>>read(json, "$.circuitBreakers").size() == 3);
+		Map<String, Object> breakers = JsonPath.read(body, "$.circuitBreakers");
+		assertThat(breakers.keySet()).containsExactly("bithumb/kr/ticker", "coinone/kr/ticker", "upbit/kr/ticker");
+	}
+
+	@Test
+	void oneBreakerIsReadWithItsNameAsPlainPathSegmentsAndAnUnknownOneIs404() {
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
+		String body = awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> true);
+		assertThat((String) JsonPath.read(body, "$.state")).isEqualTo("CLOSED");
+		assertThat((Integer) JsonPath.read(body, "$.bufferedCalls")).isEqualTo(1);
+		assertThat(this.a.get(ENDPOINT + "/nobody/uses/this").statusCode()).isEqualTo(404);
+		assertThat(this.server.command("EXISTS", "cb:{nobody/uses/this}")).isEqualTo(0L);
+	}
+
+	@Test
+	void forceOpenThroughOneInstanceIsObeyedByTheOtherAtOnceAndCloseReleasesIt() {
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
+		awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> true);
+
+		HttpResponse<String> forced = this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"FORCE_OPEN\"}");
+		assertThat(forced.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(forced.body(), "$.state")).isEqualTo("FORCED_OPEN");
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(503);
+
+		HttpResponse<String> closed = this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"CLOSE\"}");
+		assertThat((String) JsonPath.read(closed.body(), "$.state")).isEqualTo("CLOSED");
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
+
+		HttpResponse<String> disabled = this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"DISABLE\"}");
+		assertThat((String) JsonPath.read(disabled.body(), "$.state")).isEqualTo("DISABLED");
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.b.ticker("upbit", "kr", true)).isEqualTo(502);
+		}
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
+	}
+
+	@Test
+	void resetClosesAnOpenBreakerForEveryInstance() {
+		openThroughB();
+		awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> "OPEN".equals(read(json, "$.state")));
+		HttpResponse<String> reset = this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"RESET\"}");
+		assertThat(reset.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(reset.body(), "$.state")).isEqualTo("CLOSED");
+		assertThat((String) JsonPath.read(reset.body(), "$.reason")).isEqualTo("reset via /actuator/circuitbreakers");
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
+	}
+
+	@Test
+	void writingToAnUnknownBreakerIs404AndCreatesNothing() {
+		HttpResponse<String> response = this.a.post(ENDPOINT + "/nobody/uses/this", "{\"updateState\":\"FORCE_OPEN\"}");
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertThat(response.body()).contains("nobody/uses/this");
+		assertThat(this.server.command("KEYS", "cb:{nobody*")).asList().isEmpty();
+		assertThat(this.server.command("ZSCORE", "cb:index", "nobody/uses/this")).isNull();
+	}
+
+	@Test
+	void badRequestsAre400AndSayWhatIsAccepted() {
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
+		awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> true);
+
+		HttpResponse<String> unknownValue = this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"HALF_OPEN\"}");
+		assertThat(unknownValue.statusCode()).isEqualTo(400);
+		assertThat(unknownValue.body()).contains("HALF_OPEN").contains("FORCE_OPEN, CLOSE, DISABLE, RESET");
+
+		assertThat(this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":").statusCode()).isEqualTo(400);
+		assertThat(this.a.post(ENDPOINT + "/" + BREAKER, "{\"state\":\"CLOSE\"}").statusCode()).isEqualTo(400);
+		HttpResponse<String> badName = this.a.post(ENDPOINT + "/a%20b", "{\"updateState\":\"CLOSE\"}");
+		assertThat(badName.statusCode()).isEqualTo(400);
+		assertThat(badName.body()).contains("Invalid circuit breaker name 'a b'");
+		// Nothing changed.
+		assertThat((String) JsonPath.read(this.a.get(ENDPOINT + "/" + BREAKER).body(), "$.state")).isEqualTo("CLOSED");
+	}
+
+	@Test
+	void deleteResetsEveryBreaker() {
+		openThroughB();
+		assertThat(this.b.ticker("bithumb", "kr", true)).isEqualTo(502);
+		assertThat(this.b.ticker("bithumb", "kr", true)).isEqualTo(502);
+		awaitBody(this.a, ENDPOINT, (json) -> "OPEN".equals(read(json, "$.circuitBreakers['bithumb/kr/ticker'].state"))
+				&& "OPEN".equals(read(json, "$.circuitBreakers['" + BREAKER + "'].state")));
+		HttpResponse<String> reset = this.a.delete(ENDPOINT);
+		assertThat(reset.statusCode()).isEqualTo(200);
+		List<String> states = JsonPath.read(reset.body(), "$.circuitBreakers.*.state");
+		assertThat(states).containsExactly("CLOSED", "CLOSED");
+		assertThat(this.b.ticker("bithumb", "kr", false)).isEqualTo(200);
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
+	}
+
+	@Test
+	void writesNeedUnrestrictedAccess() {
+		FleetApplications.Instance readOnly = this.fleet.start("instance-c");
+		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
+		awaitBody(readOnly, ENDPOINT + "/" + BREAKER, (json) -> true);
+		assertThat(readOnly.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"FORCE_OPEN\"}").statusCode())
+			.isIn(404, 405);
+		assertThat(readOnly.delete(ENDPOINT).statusCode()).isIn(404, 405);
+		assertThat((String) JsonPath.read(readOnly.get(ENDPOINT + "/" + BREAKER).body(), "$.state")).isEqualTo("CLOSED");
+	}
+
+	@Test
+	void eventsListTheFleetsTransitionsNewestFirstWithTheInstanceThatMadeThem() {
+		openThroughB();
+		awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> "OPEN".equals(read(json, "$.state")));
+		this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"CLOSE\"}");
+
+		String body = this.a.get("/actuator/circuitbreakerevents/" + BREAKER).body();
+		List<Map<String, Object>> events = JsonPath.read(body, "$.circuitBreakerEvents");
+		assertThat(events).extracting((event) -> event.get("stateTransition"))
+			.containsExactly("OPEN_TO_CLOSED", "CLOSED_TO_OPEN");
+		assertThat(events).extracting((event) -> event.get("instance")).containsExactly("instance-a", "instance-b");
+		assertThat(events.get(1)).containsEntry("reason", "failures: 2/2")
+			.containsEntry("circuitBreakerName", BREAKER)
+			.containsEntry("type", "STATE_TRANSITION")
+			.containsKeys("epoch", "creationTime");
+		assertThat((List<?>) JsonPath.read(this.a.get("/actuator/circuitbreakerevents").body(), "$.circuitBreakerEvents"))
+			.hasSize(2);
+	}
+
+	private void openThroughB() {
+		assertThat(this.b.ticker("upbit", "kr", true)).isEqualTo(502);
+		assertThat(this.b.ticker("upbit", "kr", true)).isEqualTo(502);
+	}
+
+	/** Polls until the answer is 200 and {@code accept} takes its body. */
+	private static String awaitBody(FleetApplications.Instance instance, String path,
+			java.util.function.Predicate<String> accept) {
+		String[] body = new String[1];
+		Await.until(WAIT, () -> {
+			HttpResponse<String> response = instance.get(path);
+			body[0] = response.body();
+			return response.statusCode() == 200 && accept.test(response.body());
+		}, path + " to answer as expected");
+		return body[0];
+	}
+
+	private <T> T read(String json, String path) {
+		try {
+			return JsonPath.read(json, path);
+		}
+		catch (PathNotFoundException ex) {
+			return null;
+		}
+	}
+
+}

@@ -22,16 +22,22 @@ final class BreakerTestContexts {
 	private BreakerTestContexts() {
 	}
 
-	/**
-	 * A runner against {@code server}. The Redis timeout is raised from its 250 ms default so that a
-	 * cold JVM on a busy machine never makes the store fail over to memory in the middle of a test.
-	 */
+	/** A runner against {@code server}, with {@link #redisProperties(RedisServer)}. */
 	static ApplicationContextRunner runner(RedisServer server) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
 					CircuitBreakerAutoConfiguration.class, CircuitProtectedAutoConfiguration.class))
-			.withPropertyValues("spring.data.redis.host=" + server.host(), "spring.data.redis.port=" + server.port(),
-					"circuitbreaker.redis-timeout=5s");
+			.withPropertyValues(redisProperties(server));
+	}
+
+	/**
+	 * The properties that point an application at {@code server}. The Redis timeout is raised from its
+	 * 250 ms default so that a cold JVM on a busy machine never makes the store fail over to memory in
+	 * the middle of a test.
+	 */
+	static String[] redisProperties(RedisServer server) {
+		return new String[] { "spring.data.redis.host=" + server.host(), "spring.data.redis.port=" + server.port(),
+				"circuitbreaker.redis-timeout=5s" };
 	}
 
 	/** The {@code state} field of a breaker's Redis hash under the default prefix, or {@code null}. */

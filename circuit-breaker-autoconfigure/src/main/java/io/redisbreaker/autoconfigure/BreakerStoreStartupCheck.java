@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import io.redisbreaker.connection.RedisFailures;
 import io.redisbreaker.connection.RedisStartupCheck;
 import io.redisbreaker.core.Failures;
+import io.redisbreaker.store.redis.BreakerAcl;
 import io.redisbreaker.store.redis.BreakerKeys;
 import io.redisbreaker.store.redis.RedisBreakerStore;
 import org.apache.commons.logging.Log;
@@ -102,16 +103,11 @@ final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 	}
 
 	private IllegalStateException notPermitted(String refused, @Nullable Throwable cause) {
-		String prefix = this.keys.prefix();
 		return new IllegalStateException("Redis does not permit the circuit breaker's commands for the configured "
-				+ "user (spring.data.redis.username): refused " + refused + ". The user needs EVALSHA, EVAL, "
-				+ "HSET, HGET, HMGET, HINCRBY, HDEL, LPUSH, LTRIM, LRANGE, LINDEX, ZADD, ZREM, ZRANGE, ZCARD, "
-				+ "ZCOUNT, ZREMRANGEBYSCORE, DEL, PEXPIRE, PERSIST, TIME, SADD, SMEMBERS, PUBLISH, SUBSCRIBE and PING, "
-				+ "on keys '" + prefix + "*' and channel '" + this.keys.transitionChannel() + "', for example: "
-				+ "ACL SETUSER <user> ~" + prefix + "* &" + this.keys.transitionChannel()
-				+ " +evalsha +eval +hset +hget +hmget +hincrby +hdel +lpush +ltrim +lrange +lindex +zadd +zrem "
-				+ "+zrange +zcard +zcount +zremrangebyscore +del +pexpire +persist +time +sadd +smembers +publish "
-				+ "+subscribe +ping", cause);
+				+ "user (spring.data.redis.username): refused " + refused + ". The user needs "
+				+ BreakerAcl.commandList() + " on keys '" + this.keys.prefix() + "*' and channel '"
+				+ this.keys.transitionChannel() + "', for example: ACL SETUSER <user> " + BreakerAcl.rules(this.keys),
+				cause);
 	}
 
 }

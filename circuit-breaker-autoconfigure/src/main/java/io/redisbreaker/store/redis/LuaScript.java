@@ -68,10 +68,16 @@ final class LuaScript {
 			.toCompletableFuture();
 		return evalSha.exceptionallyCompose((failure) -> {
 			if (unwrap(failure) instanceof RedisNoScriptException) {
-				return commands.<List<Object>>eval(this.source, ScriptOutputType.MULTI, keys, args);
+				return eval(commands, keys, args);
 			}
 			return CompletableFuture.failedFuture(failure);
 		});
+	}
+
+	/** Sends the script whole (EVAL), as after a cache flush; {@link #run} is the common way. */
+	CompletionStage<List<Object>> eval(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys,
+			byte[]... args) {
+		return commands.eval(this.source, ScriptOutputType.MULTI, keys, args);
 	}
 
 	private static Throwable unwrap(Throwable failure) {

@@ -4,11 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.redisbreaker.connection.RedisFailures;
 import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
@@ -55,6 +57,9 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	private volatile @Nullable Object scriptsLoadedOn;
 
+	/** An operation was refused a permission since the last permission check that passed. */
+	private volatile boolean permissionRefused;
+
 	/**
 	 * @param commands supplies the asynchronous commands of a live connection; it may block (it is
 	 * called off the caller's thread) and is asked again once the connection it gave was closed
@@ -88,11 +93,24 @@ public final class RedisBreakerStore implements BreakerStore {
 	 */
 	private <T> CompletionStage<T> run(boolean idempotent,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> operation) {
-		if (this.retry == null) {
-			return this.connection.get().thenCompose((commands) -> loaded(commands, operation));
+		CompletionStage<T> result = (this.retry == null)
+				? this.connection.get().thenCompose((commands) -> loaded(commands, operation))
+				: this.retry.executeAsync(
+						() -> this.connection.get().thenCompose((commands) -> loaded(commands, operation)), idempotent);
+		return result.exceptionallyCompose(this::refusedPermission);
+	}
+
+	/**
+	 * A refused permission fails with what the user needs, and makes {@link #ping()} prove the
+	 * permissions again: Redis answering PING says nothing about them.
+	 */
+	private <T> CompletionStage<T> refusedPermission(Throwable failure) {
+		if (!RedisFailures.isPermissionRefused(failure)) {
+			return CompletableFuture.failedFuture(failure);
 		}
-		return this.retry.executeAsync(
-				() -> this.connection.get().thenCompose((commands) -> loaded(commands, operation)), idempotent);
+		this.permissionRefused = true;
+		return CompletableFuture
+			.failedFuture(new PermissionRefusedException(this.keys, RedisFailures.describe(failure), failure));
 	}
 
 	/** Runs the operation, first loading the scripts on a connection not seen before (a start, a reset). */
@@ -172,9 +190,23 @@ public final class RedisBreakerStore implements BreakerStore {
 		});
 	}
 
+	/**
+	 * Asks Redis for a PING; after an operation was refused a permission, also runs the permission
+	 * check, and fails until the user may run everything the breakers do again.
+	 */
 	@Override
 	public CompletionStage<Void> ping() {
-		return this.connection.get().thenCompose((commands) -> commands.ping()).thenAccept((pong) -> {
+		CompletionStage<Void> pong = this.connection.get().thenCompose((commands) -> commands.ping()).thenAccept((p) -> {
+		});
+		if (!this.permissionRefused) {
+			return pong;
+		}
+		return pong.thenCompose((p) -> checkPermissions()).thenAccept((refused) -> {
+			if (!refused.isEmpty()) {
+				throw new PermissionRefusedException(this.keys, String.join(", ", refused.keySet()) + " ("
+						+ String.join("; ", new LinkedHashSet<>(refused.values())) + ")");
+			}
+			this.permissionRefused = false;
 		});
 	}
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +14,7 @@ import java.util.stream.Collectors;
 import io.redisbreaker.connection.RedisFailures;
 import io.redisbreaker.connection.RedisStartupCheck;
 import io.redisbreaker.core.Failures;
+import io.redisbreaker.store.redis.BreakerAcl;
 import io.redisbreaker.store.redis.BreakerKeys;
 import io.redisbreaker.store.redis.RedisBreakerStore;
 import org.apache.commons.logging.Log;
@@ -103,15 +103,11 @@ final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 	}
 
 	private IllegalStateException notPermitted(String refused, @Nullable Throwable cause) {
-		String prefix = this.keys.prefix();
-		List<String> commands = RedisBreakerStore.REQUIRED_COMMANDS;
-		String rules = commands.stream().map((command) -> "+" + command.toLowerCase(Locale.ROOT))
-			.collect(Collectors.joining(" "));
 		return new IllegalStateException("Redis does not permit the circuit breaker's commands for the configured "
 				+ "user (spring.data.redis.username): refused " + refused + ". The user needs "
-				+ String.join(", ", commands.subList(0, commands.size() - 1)) + " and " + commands.get(commands.size() - 1)
-				+ ", on keys '" + prefix + "*' and channel '" + this.keys.transitionChannel() + "', for example: "
-				+ "ACL SETUSER <user> ~" + prefix + "* &" + this.keys.transitionChannel() + " " + rules, cause);
+				+ BreakerAcl.commandList() + " on keys '" + this.keys.prefix() + "*' and channel '"
+				+ this.keys.transitionChannel() + "', for example: ACL SETUSER <user> " + BreakerAcl.rules(this.keys),
+				cause);
 	}
 
 }

@@ -20,11 +20,12 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = CircuitBreakerAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(FleetStates.class)
-@ConditionalOnEnabledHealthIndicator("circuitbreakers")
 public final class CircuitBreakerHealthAutoConfiguration {
 
+	// On the method: a condition on the class would be loaded even where the health classes are missing.
 	@Bean
 	@ConditionalOnMissingBean(name = "circuitBreakersHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("circuitbreakers")
 	CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(FleetStates fleet, BreakerStore store,
 			CircuitBreakerProperties properties) {
 		return new CircuitBreakersHealthIndicator(fleet,

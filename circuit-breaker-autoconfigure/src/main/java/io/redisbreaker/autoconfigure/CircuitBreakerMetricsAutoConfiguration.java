@@ -59,6 +59,10 @@ public final class CircuitBreakerMetricsAutoConfiguration {
 				FunctionCounter.builder("circuit.breaker.store.lost.states", failover, FailoverBreakerStore::getLostStates)
 					.description("Breakers last seen not closed that Redis no longer holds (FLUSHALL, failover to an empty replica)")
 					.register(meterRegistry);
+				FunctionCounter.builder("circuit.breaker.store.script.reloads", failover,
+						FailoverBreakerStore::getScriptReloads)
+					.description("Times Redis had lost the breaker scripts (SCRIPT FLUSH, restart, failover) and they were reloaded")
+					.register(meterRegistry);
 				FunctionCounter.builder("circuit.breaker.store.retries", failover, FailoverBreakerStore::getRedisRetries)
 					.description("Breaker operations tried again after a connection failure")
 					.register(meterRegistry);

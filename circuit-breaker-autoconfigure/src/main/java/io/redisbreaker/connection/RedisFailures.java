@@ -153,7 +153,11 @@ public final class RedisFailures {
 		return false;
 	}
 
-	/** Whether the ACL of an authenticated user refused a command, key or channel ({@code NOPERM}). */
+	/**
+	 * Whether the ACL of an authenticated user refused a command, key or channel: {@code NOPERM} for a
+	 * command sent directly, and for one a script runs {@code ERR The user executing the script can't
+	 * ...} (Redis 6.2 and 7.0) or {@code ERR ACL failure in script: ...} (Redis 7.2 and later).
+	 */
 	public static boolean isPermissionRefused(Throwable failure) {
 		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
 			if (isPermissionMessage(cause)) {
@@ -171,7 +175,8 @@ public final class RedisFailures {
 
 	private static boolean isPermissionMessage(Throwable cause) {
 		String message = cause.getMessage();
-		return message != null && message.contains("NOPERM");
+		return message != null && (message.contains("NOPERM") || message.contains("The user executing the script can't")
+				|| message.contains("ACL failure in script"));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.redisbreaker.connection;
 
+import java.util.Locale;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -8,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Asks Redis once at startup. Refused credentials are a configuration error that no retry fixes, so
@@ -41,9 +43,21 @@ public final class RedisStartupCheck implements SmartInitializingSingleton {
 				throw new IllegalStateException("Redis does not permit PING for the configured user (" + rootMessage(ex)
 						+ "); the ACL of spring.data.redis.username must allow the commands the application uses", ex);
 			}
-			logger.warn("Redis is not reachable at startup (" + rootMessage(ex)
+			logger.warn("Redis is not reachable at startup (" + rootMessage(ex) + tlsHint(factory, ex)
 					+ "); Redis calls will be retried and circuit breakers follow circuitbreaker.redis-failure-policy");
 		}
+	}
+
+	/**
+	 * A Redis that serves TLS only drops a plain connection at its first bytes, which the client sees
+	 * as a connection reset or closed: worth a word when TLS is off.
+	 */
+	private static String tlsHint(RedisConnectionFactory factory, Throwable failure) {
+		String message = RedisFailures.describe(failure).toLowerCase(Locale.ROOT);
+		boolean dropped = message.contains("connection reset") || message.contains("closed");
+		boolean plain = factory instanceof LettuceConnectionFactory lettuce && !lettuce.getClientConfiguration().isUseSsl();
+		return (dropped && plain) ? "; if Redis requires TLS, set spring.data.redis.ssl.enabled=true or "
+				+ "spring.data.redis.ssl.bundle" : "";
 	}
 
 	/**

@@ -125,6 +125,11 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		return this.outages.get();
 	}
 
+	/** How many times Redis had lost the breaker scripts (NOSCRIPT) and they were loaded again. */
+	public long getScriptReloads() {
+		return this.shared.scriptReloads();
+	}
+
 	/** How many times a Redis operation of the breakers was tried again after a connection failure. */
 	public long getRedisRetries() {
 		return this.shared.retries();

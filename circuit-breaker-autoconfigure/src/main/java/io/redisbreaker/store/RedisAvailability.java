@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.redisbreaker.connection.RedisFailures;
+import io.redisbreaker.store.redis.PermissionRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -147,8 +148,23 @@ final class RedisAvailability implements AutoCloseable {
 	}
 
 	private void warnOutage(Throwable cause) {
+		PermissionRefusedException refused = permissionRefused(cause);
+		if (refused != null) {
+			// Redis is up but refuses this user: say what the user needs instead of calling it unavailable.
+			logger.warn(refused.getMessage() + "; policy '" + this.policy + "' decides until Redis permits them");
+			return;
+		}
 		logger.warn("Redis is unavailable for circuit breakers (" + RedisFailures.describe(cause) + "); policy '" + this.policy
 				+ "' decides until Redis answers again");
+	}
+
+	private static @Nullable PermissionRefusedException permissionRefused(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof PermissionRefusedException refused) {
+				return refused;
+			}
+		}
+		return null;
 	}
 
 	/** The decision got no answer within the timeout. */

@@ -1,11 +1,8 @@
 package io.redisbreaker.actuate;
 
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
-import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @WithRedisServer
 class CircuitBreakerMetricsAndHealthTests {
-
-	private static final Duration WAIT = Duration.ofSeconds(15);
 
 	private static final String TAGS = "exchange=\"upbit\",name=\"upbit/kr/ticker\",region=\"kr\",type=\"ticker\"";
 
@@ -82,8 +77,8 @@ class CircuitBreakerMetricsAndHealthTests {
 		assertThat(b.ticker("bithumb", "kr", false)).isEqualTo(200);
 		assertThat(b.ticker("upbit", "kr", true)).isEqualTo(502);
 		assertThat(b.ticker("upbit", "kr", true)).isEqualTo(502);
-		String body = awaitHealth(a, 200,
-				(json) -> "OPEN".equals(read(json, "$.components.circuitBreakers.details.breakers['upbit/kr/ticker'].state")));
+		String body = a.await("/actuator/health", 200,
+				(json) -> "OPEN".equals(FleetApplications.read(json, "$.components.circuitBreakers.details.breakers['upbit/kr/ticker'].state")));
 		assertThat((String) JsonPath.read(body, "$.status")).isEqualTo("UP");
 		assertThat((String) JsonPath.read(body, "$.components.circuitBreakers.status")).isEqualTo("UP");
 		assertThat((String) JsonPath.read(body, "$.components.circuitBreakers.details.store")).isEqualTo("shared");
@@ -97,41 +92,15 @@ class CircuitBreakerMetricsAndHealthTests {
 	void anOpenBreakerReportsTheConfiguredStatus() {
 		FleetApplications.Instance a = this.fleet.start("instance-a", "circuitbreaker.health.open-breaker-status=DOWN");
 		assertThat(a.ticker("upbit", "kr", false)).isEqualTo(200);
-		awaitHealth(a, 200, (json) -> "UP".equals(read(json, "$.components.circuitBreakers.status")));
+		a.await("/actuator/health", 200, (json) -> "UP".equals(FleetApplications.read(json, "$.components.circuitBreakers.status")));
 		assertThat(a.ticker("upbit", "kr", true)).isEqualTo(502);
 		assertThat(a.ticker("upbit", "kr", true)).isEqualTo(502);
-		String body = awaitHealth(a, 503, (json) -> "DOWN".equals(read(json, "$.components.circuitBreakers.status")));
+		String body = a.await("/actuator/health", 503, (json) -> "DOWN".equals(FleetApplications.read(json, "$.components.circuitBreakers.status")));
 		assertThat((String) JsonPath.read(body, "$.status")).isEqualTo("DOWN");
 	}
 
 	private static String awaitScrape(FleetApplications.Instance instance, String line) {
-		String[] body = new String[1];
-		Await.until(WAIT, () -> {
-			HttpResponse<String> response = instance.get("/actuator/prometheus");
-			body[0] = response.body();
-			return response.statusCode() == 200 && response.body().contains(line);
-		}, "/actuator/prometheus to show " + line);
-		return body[0];
-	}
-
-	private static String awaitHealth(FleetApplications.Instance instance, int status,
-			java.util.function.Predicate<String> accept) {
-		String[] body = new String[1];
-		Await.until(WAIT, () -> {
-			HttpResponse<String> response = instance.get("/actuator/health");
-			body[0] = response.body();
-			return response.statusCode() == status && accept.test(response.body());
-		}, "/actuator/health to answer " + status + " as expected");
-		return body[0];
-	}
-
-	private static <T> T read(String json, String path) {
-		try {
-			return JsonPath.read(json, path);
-		}
-		catch (com.jayway.jsonpath.PathNotFoundException ex) {
-			return null;
-		}
+		return instance.await("/actuator/prometheus", 200, (body) -> body.contains(line));
 	}
 
 }

@@ -1,13 +1,10 @@
 package io.redisbreaker.actuate;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
-import com.jayway.jsonpath.PathNotFoundException;
-import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.WithRedisServer;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @WithRedisServer
 class CircuitBreakersEndpointTests {
-
-	private static final Duration WAIT = Duration.ofSeconds(15);
 
 	private static final String BREAKER = "upbit/kr/ticker";
 
@@ -57,7 +52,7 @@ class CircuitBreakersEndpointTests {
 	@Test
 	void aBreakerOnlyTheSecondInstanceUsedIsListedByTheFirstWithItsSharedState() {
 		openThroughB();
-		String body = awaitBody(this.a, ENDPOINT, (json) -> "OPEN".equals(read(json, "$.circuitBreakers['" + BREAKER + "'].state")));
+		String body = this.a.await(ENDPOINT, 200, (json) -> "OPEN".equals(FleetApplications.read(json, "$.circuitBreakers['" + BREAKER + "'].state")));
 		Map<String, Object> breaker = JsonPath.read(body, "$.circuitBreakers['" + BREAKER + "']");
 		assertThat(breaker).containsEntry("source", "shared")
 			.containsEntry("bufferedCalls", 0)
@@ -80,7 +75,7 @@ class CircuitBreakersEndpointTests {
 		for (String exchange : List.of("upbit", "bithumb", "coinone")) {
 			assertThat(this.b.ticker(exchange, "kr", false)).isEqualTo(200);
 		}
-		String body = awaitBody(this.a, ENDPOINT, (json) -> this.<Map<String, Object>>read(json, "$.circuitBreakers").size() == 3);
+		String body = this.a.await(ENDPOINT, 200, (json) -> FleetApplications.<Map<String, Object>>read(json, "$.circuitBreakers").size() == 3);
 		Map<String, Object> breakers = JsonPath.read(body, "$.circuitBreakers");
 		assertThat(breakers.keySet()).containsExactly("bithumb/kr/ticker", "coinone/kr/ticker", "upbit/kr/ticker");
 	}
@@ -88,7 +83,7 @@ class CircuitBreakersEndpointTests {
 	@Test
 	void oneBreakerIsReadWithItsNameAsPlainPathSegmentsAndAnUnknownOneIs404() {
 		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
-		String body = awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> true);
+		String body = this.a.await(ENDPOINT + "/" + BREAKER, 200, (json) -> true);
 		assertThat((String) JsonPath.read(body, "$.state")).isEqualTo("CLOSED");
 		assertThat((Integer) JsonPath.read(body, "$.bufferedCalls")).isEqualTo(1);
 		assertThat(this.a.get(ENDPOINT + "/nobody/uses/this").statusCode()).isEqualTo(404);
@@ -98,7 +93,7 @@ class CircuitBreakersEndpointTests {
 	@Test
 	void forceOpenThroughOneInstanceIsObeyedByTheOtherAtOnceAndCloseReleasesIt() {
 		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
-		awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> true);
+		this.a.await(ENDPOINT + "/" + BREAKER, 200, (json) -> true);
 
 		HttpResponse<String> forced = this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"FORCE_OPEN\"}");
 		assertThat(forced.statusCode()).isEqualTo(200);
@@ -120,7 +115,7 @@ class CircuitBreakersEndpointTests {
 	@Test
 	void resetClosesAnOpenBreakerForEveryInstance() {
 		openThroughB();
-		awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> "OPEN".equals(read(json, "$.state")));
+		this.a.await(ENDPOINT + "/" + BREAKER, 200, (json) -> "OPEN".equals(FleetApplications.read(json, "$.state")));
 		HttpResponse<String> reset = this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"RESET\"}");
 		assertThat(reset.statusCode()).isEqualTo(200);
 		assertThat((String) JsonPath.read(reset.body(), "$.state")).isEqualTo("CLOSED");
@@ -140,7 +135,7 @@ class CircuitBreakersEndpointTests {
 	@Test
 	void badRequestsAre400AndSayWhatIsAccepted() {
 		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
-		awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> true);
+		this.a.await(ENDPOINT + "/" + BREAKER, 200, (json) -> true);
 
 		HttpResponse<String> unknownValue = this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"HALF_OPEN\"}");
 		assertThat(unknownValue.statusCode()).isEqualTo(400);
@@ -160,8 +155,8 @@ class CircuitBreakersEndpointTests {
 		openThroughB();
 		assertThat(this.b.ticker("bithumb", "kr", true)).isEqualTo(502);
 		assertThat(this.b.ticker("bithumb", "kr", true)).isEqualTo(502);
-		awaitBody(this.a, ENDPOINT, (json) -> "OPEN".equals(read(json, "$.circuitBreakers['bithumb/kr/ticker'].state"))
-				&& "OPEN".equals(read(json, "$.circuitBreakers['" + BREAKER + "'].state")));
+		this.a.await(ENDPOINT, 200, (json) -> "OPEN".equals(FleetApplications.read(json, "$.circuitBreakers['bithumb/kr/ticker'].state"))
+				&& "OPEN".equals(FleetApplications.read(json, "$.circuitBreakers['" + BREAKER + "'].state")));
 		HttpResponse<String> reset = this.a.delete(ENDPOINT);
 		assertThat(reset.statusCode()).isEqualTo(200);
 		List<String> states = JsonPath.read(reset.body(), "$.circuitBreakers.*.state");
@@ -174,7 +169,7 @@ class CircuitBreakersEndpointTests {
 	void writesNeedUnrestrictedAccess() {
 		FleetApplications.Instance readOnly = this.fleet.start("instance-c");
 		assertThat(this.b.ticker("upbit", "kr", false)).isEqualTo(200);
-		awaitBody(readOnly, ENDPOINT + "/" + BREAKER, (json) -> true);
+		readOnly.await(ENDPOINT + "/" + BREAKER, 200, (json) -> true);
 		assertThat(readOnly.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"FORCE_OPEN\"}").statusCode())
 			.isIn(404, 405);
 		assertThat(readOnly.delete(ENDPOINT).statusCode()).isIn(404, 405);
@@ -184,7 +179,7 @@ class CircuitBreakersEndpointTests {
 	@Test
 	void eventsListTheFleetsTransitionsNewestFirstWithTheInstanceThatMadeThem() {
 		openThroughB();
-		awaitBody(this.a, ENDPOINT + "/" + BREAKER, (json) -> "OPEN".equals(read(json, "$.state")));
+		this.a.await(ENDPOINT + "/" + BREAKER, 200, (json) -> "OPEN".equals(FleetApplications.read(json, "$.state")));
 		this.a.post(ENDPOINT + "/" + BREAKER, "{\"updateState\":\"CLOSE\"}");
 
 		String body = this.a.get("/actuator/circuitbreakerevents/" + BREAKER).body();
@@ -203,27 +198,6 @@ class CircuitBreakersEndpointTests {
 	private void openThroughB() {
 		assertThat(this.b.ticker("upbit", "kr", true)).isEqualTo(502);
 		assertThat(this.b.ticker("upbit", "kr", true)).isEqualTo(502);
-	}
-
-	/** Polls until the answer is 200 and {@code accept} takes its body. */
-	private static String awaitBody(FleetApplications.Instance instance, String path,
-			java.util.function.Predicate<String> accept) {
-		String[] body = new String[1];
-		Await.until(WAIT, () -> {
-			HttpResponse<String> response = instance.get(path);
-			body[0] = response.body();
-			return response.statusCode() == 200 && accept.test(response.body());
-		}, path + " to answer as expected");
-		return body[0];
-	}
-
-	private <T> T read(String json, String path) {
-		try {
-			return JsonPath.read(json, path);
-		}
-		catch (PathNotFoundException ex) {
-			return null;
-		}
 	}
 
 }

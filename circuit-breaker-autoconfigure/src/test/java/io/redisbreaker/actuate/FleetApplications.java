@@ -9,10 +9,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.PathNotFoundException;
 import io.redisbreaker.annotation.CircuitProtected;
 import io.redisbreaker.core.CircuitBreakerOpenException;
+import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -103,6 +108,17 @@ final class FleetApplications implements AutoCloseable {
 			return send(HttpRequest.newBuilder(uri(path)).DELETE());
 		}
 
+		/** Polls {@code path} until it answers {@code status} with a body {@code accept} takes; returns that body. */
+		String await(String path, int status, Predicate<String> accept) {
+			String[] body = new String[1];
+			Await.until(Duration.ofSeconds(15), () -> {
+				HttpResponse<String> response = get(path);
+				body[0] = response.body();
+				return response.statusCode() == status && accept.test(response.body());
+			}, path + " to answer " + status + " as expected");
+			return body[0];
+		}
+
 		/** Calls the protected ticker method over HTTP; the status says what happened. */
 		int ticker(String exchange, String region, boolean fail) {
 			return get("/tickers/" + exchange + "/" + region + "?fail=" + fail).statusCode();
@@ -125,6 +141,16 @@ final class FleetApplications implements AutoCloseable {
 			}
 		}
 
+	}
+
+	/** The value at a JSON path, or {@code null} where the document has none. */
+	static <T> @Nullable T read(String json, String path) {
+		try {
+			return JsonPath.read(json, path);
+		}
+		catch (PathNotFoundException ex) {
+			return null;
+		}
 	}
 
 	@SpringBootConfiguration

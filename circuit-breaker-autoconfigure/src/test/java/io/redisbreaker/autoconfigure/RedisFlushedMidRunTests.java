@@ -59,6 +59,9 @@ class RedisFlushedMidRunTests {
 				assertThat(output.getAll()).containsOnlyOnce("Circuit breaker 'flushed/open' was OPEN but Redis holds "
 						+ "no state for it any more");
 				assertThat(store.isRedisAvailable()).isTrue();
+				// The emptied script cache is no outage either: noticed, reloaded, said once.
+				assertThat(store.getScriptReloads()).isPositive();
+				assertThat(output.getAll()).containsOnlyOnce("Redis no longer had the circuit breaker scripts");
 				// Their writes list both again, and the breaker counts afresh.
 				Await.until(Duration.ofSeconds(10),
 						() -> registry.getAllNames().containsAll(java.util.List.of("flushed/open", "flushed/other")),

@@ -48,4 +48,26 @@ class RedisFailuresDescribeTests {
 		assertThat(RedisFailures.classify(noPermission)).isEqualTo(RedisFailures.Kind.DENIED);
 	}
 
+	@Test
+	void aCommandRefusedInsideAScriptIsAPermissionRefusalToo() {
+		// What redis-server 7.0.15 answers when a script runs a command, key or channel the ACL refuses
+		// (not NOPERM), and what 7.2 and later answer instead.
+		for (String refusal : new String[] {
+				"ERR The user executing the script can't run this command or subcommand script: 2248ea7f, on @user_script:1.",
+				"ERR The user executing the script can't access at least one of the keys mentioned in the command "
+						+ "arguments script: 09e99d8f, on @user_script:1.",
+				"ERR The user executing the script can't publish to the channel mentioned in the command script: a7e8, "
+						+ "on @user_script:1.",
+				"ERR ACL failure in script: User breaker has no permissions to run the 'hset' command script: 2248ea7f, "
+						+ "on @user_script:1." }) {
+			Throwable failure = new CompletionException(new RedisCommandExecutionException(refusal));
+			assertThat(RedisFailures.isPermissionRefused(failure)).as(refusal).isTrue();
+			assertThat(RedisFailures.isCredentialsRefused(failure)).as(refusal).isFalse();
+			assertThat(RedisFailures.classify(failure)).as(refusal).isEqualTo(RedisFailures.Kind.DENIED);
+		}
+		assertThat(RedisFailures.classify(new RedisCommandExecutionException(
+				"ERR user_script:3: Script attempted to access nonexistent global variable 'x'")))
+			.isEqualTo(RedisFailures.Kind.FATAL);
+	}
+
 }

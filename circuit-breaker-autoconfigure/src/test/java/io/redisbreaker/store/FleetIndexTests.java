@@ -111,8 +111,9 @@ class FleetIndexTests {
 		assertThat(a.register("a2").toCompletableFuture().join()).isTrue();
 		assertThat(b.register("b2").toCompletableFuture().join()).isFalse();
 		assertThat(a.register("a1").toCompletableFuture().join()).as("a listed name stays listed").isTrue();
-		// A write of a name that is not listed does not list it past the limit either.
+		// An outcome of a name that is not listed neither lists it past the limit nor leaves keys.
 		call(b, "b3", CallOutcome.FAILURE);
+		assertThat(this.server.command("EXISTS", "cb:{b3}", "cb:{b3}:window", "cb:{b3}:streak")).isEqualTo(0L);
 		assertThat(b.names().toCompletableFuture().join()).containsExactly("a1", "a2", "b1");
 		assertThat(this.server.command("ZCARD", "cb:index")).isEqualTo(3L);
 	}

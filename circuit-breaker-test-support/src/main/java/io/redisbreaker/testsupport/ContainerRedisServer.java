@@ -3,6 +3,8 @@ package io.redisbreaker.testsupport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
@@ -28,6 +30,7 @@ final class ContainerRedisServer extends RedisServer {
 	}
 
 	static ContainerRedisServer launch(List<String> extraArgs) {
+		rejectUnsupported(extraArgs);
 		List<String> command = new ArrayList<>(List.of(
 				"redis-server", "--save", "", "--appendonly", "no", "--enable-debug-command", "yes",
 				// Docker's port forwarding does not come from loopback; protected mode would refuse it.
@@ -91,6 +94,29 @@ final class ContainerRedisServer extends RedisServer {
 		if (!closed) {
 			closed = true;
 			container.stop();
+		}
+	}
+
+	/**
+	 * The first option a container cannot do, or {@code null}: TLS options name certificate files on
+	 * the host, which the container cannot read, and a TLS server's port would not be the one mapped.
+	 */
+	static @Nullable String unsupportedOption(List<String> extraArgs) {
+		for (String arg : extraArgs) {
+			if (arg.toLowerCase(Locale.ROOT).startsWith("--tls")) {
+				return arg;
+			}
+		}
+		return null;
+	}
+
+	private static void rejectUnsupported(List<String> extraArgs) {
+		String option = unsupportedOption(extraArgs);
+		if (option != null) {
+			throw new UnsupportedOperationException("Option " + option + " is not supported for a containerized "
+					+ "Redis server: its certificate files are on the host and its TLS port is not mapped. Start a "
+					+ "process server instead (RedisServer.startProcess, or -D" + MODE_PROPERTY + "=process; needs "
+					+ "a redis-server built with TLS on the PATH).");
 		}
 	}
 

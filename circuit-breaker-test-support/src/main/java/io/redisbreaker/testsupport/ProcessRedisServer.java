@@ -152,7 +152,7 @@ final class ProcessRedisServer extends RedisServer {
 		}
 		if (p.isAlive()) {
 			boolean refused = false;
-			try (RespClient client = new RespClient(host(), port, password(), Duration.ofSeconds(2))) {
+			try (RespClient client = client(Duration.ofSeconds(2))) {
 				client.command("SHUTDOWN", "NOSAVE");
 			} catch (RespErrorException e) {
 				refused = true; // e.g. NOAUTH: fall back to SIGTERM, which Redis also handles cleanly
@@ -281,7 +281,7 @@ final class ProcessRedisServer extends RedisServer {
 	}
 
 	private Readiness probe(Process p, long logOffset) {
-		try (RespClient client = new RespClient(host(), port, password(), Duration.ofSeconds(1))) {
+		try (RespClient client = client(Duration.ofSeconds(1))) {
 			// INFO's process_id proves the answer comes from our process and not from whatever else
 			// might have grabbed the port.
 			Map<String, String> info = parseInfo(String.valueOf(client.command("INFO", "server")));
@@ -320,9 +320,12 @@ final class ProcessRedisServer extends RedisServer {
 			command.addAll(List.of("--enable-debug-command", "yes"));
 		}
 		command.addAll(extraArgs);
-		// Isolation the caller may not override: loopback only, our port, our directory and log.
+		// Isolation the caller may not override: loopback only, our port, our directory and log. A TLS
+		// server listens on our port with TLS only.
+		command.addAll(isTls()
+				? List.of("--port", "0", "--tls-port", Integer.toString(port))
+				: List.of("--port", Integer.toString(port)));
 		command.addAll(List.of(
-				"--port", Integer.toString(port),
 				"--bind", Ports.LOOPBACK,
 				"--dir", dir.toString(),
 				"--logfile", dir.resolve(LOG_FILE).toString(),
@@ -488,7 +491,7 @@ final class ProcessRedisServer extends RedisServer {
 		return text.isEmpty() ? List.of() : Arrays.asList(text.split("\r?\n"));
 	}
 
-	private static void deleteRecursively(Path root) {
+	static void deleteRecursively(Path root) {
 		if (!Files.exists(root)) {
 			return;
 		}

@@ -1,10 +1,13 @@
 package io.redisbreaker.testsupport;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * restart.
  *
  * <p>Mode selection for {@link #launch}: system property {@code redisbreaker.redis.mode} = {@code
- * auto} (default: container when Docker is available, process otherwise), {@code process} or
- * {@code container}. See {@link #startProcess} and {@link #startContainer} for the other knobs.
+ * auto} (default: container when Docker is available, process otherwise, and always a process for
+ * TLS, which containers cannot do), {@code process} or {@code container}. See {@link #startProcess}
+ * and {@link #startContainer} for the other knobs.
  */
 public abstract class RedisServer implements AutoCloseable {
 
@@ -28,8 +32,16 @@ public abstract class RedisServer implements AutoCloseable {
 
 	private final @Nullable String password;
 
+	private final @Nullable SSLSocketFactory tls;
+
 	RedisServer(List<String> extraArgs) {
 		this.password = optionValue(extraArgs, "--requirepass");
+		this.tls = adminTls(extraArgs);
+	}
+
+	/** Options for a server with a password, ACL users or TLS; see {@link RedisServerOptions}. */
+	public static RedisServerOptions options() {
+		return new RedisServerOptions();
 	}
 
 	/**
@@ -46,7 +58,11 @@ public abstract class RedisServer implements AutoCloseable {
 			case "container":
 				return startContainer(extraArgs);
 			case "auto":
-				return DockerProbe.isDockerAvailable() ? startContainer(extraArgs) : startProcess(extraArgs);
+				// Containers cannot do TLS (see ContainerRedisServer): such a server is a process.
+				return DockerProbe.isDockerAvailable()
+								&& ContainerRedisServer.unsupportedOption(Arrays.asList(extraArgs)) == null
+						? startContainer(extraArgs)
+						: startProcess(extraArgs);
 			default:
 				throw new IllegalArgumentException(
 						MODE_PROPERTY + " must be auto, process or container, not '" + mode + "'");
@@ -83,9 +99,17 @@ public abstract class RedisServer implements AutoCloseable {
 
 	public abstract int port();
 
-	/** {@code redis://host:port}, without credentials even if the server requires a password. */
+	/**
+	 * {@code redis://host:port} ({@code rediss://} over TLS), without credentials even if the server
+	 * requires a password.
+	 */
 	public String uri() {
-		return "redis://" + host() + ":" + port();
+		return (isTls() ? "rediss://" : "redis://") + host() + ":" + port();
+	}
+
+	/** Whether the server accepts TLS connections only ({@code tls-port}, and {@code port 0}). */
+	public boolean isTls() {
+		return tls != null;
 	}
 
 	/** The {@code --requirepass} value the server was started with, if any. */
@@ -93,9 +117,21 @@ public abstract class RedisServer implements AutoCloseable {
 		return password;
 	}
 
-	/** A new client, already authenticated when the server was started with a password. */
+	/**
+	 * A new client, already authenticated when the server was started with a password, over TLS when
+	 * the server requires it (presenting a client certificate when the server asks for one).
+	 */
 	public RespClient client() {
-		return new RespClient(host(), port(), password);
+		return client(RespClient.DEFAULT_TIMEOUT);
+	}
+
+	/** A new client authenticated as the ACL user {@code username}, over TLS when the server requires it. */
+	public RespClient client(String username, String password) {
+		return new RespClient(host(), port(), username, password, RespClient.DEFAULT_TIMEOUT, tls);
+	}
+
+	RespClient client(Duration timeout) {
+		return new RespClient(host(), port(), null, password, timeout, tls);
 	}
 
 	/** Runs one command on a new connection (authenticated as {@link #client()} is). */
@@ -161,6 +197,32 @@ public abstract class RedisServer implements AutoCloseable {
 			}
 		}
 		return fields;
+	}
+
+	/**
+	 * How this support's own clients reach a TLS server: trusting its {@code --tls-ca-cert-file} and,
+	 * unless {@code --tls-auth-clients no}, presenting {@code --tls-client-cert-file} or else the
+	 * server's own certificate (as Redis itself does for replication). {@code null} without TLS.
+	 */
+	private static @Nullable SSLSocketFactory adminTls(List<String> args) {
+		String certificate = optionValue(args, "--tls-cert-file");
+		if (certificate == null) {
+			return null;
+		}
+		String key = optionValue(args, "--tls-key-file");
+		String ca = optionValue(args, "--tls-ca-cert-file");
+		if (key == null || ca == null) {
+			throw new IllegalArgumentException("--tls-cert-file " + certificate + " needs --tls-key-file and "
+					+ "--tls-ca-cert-file too (key: " + key + ", CA: " + ca + "); see RedisServerOptions.tls");
+		}
+		String authClients = optionValue(args, "--tls-auth-clients");
+		if ("no".equalsIgnoreCase(authClients)) {
+			return Pem.clientContext(Path.of(ca), null, null).getSocketFactory();
+		}
+		String clientCertificate = optionValue(args, "--tls-client-cert-file");
+		String clientKey = optionValue(args, "--tls-client-key-file");
+		return Pem.clientContext(Path.of(ca), Path.of(clientCertificate != null ? clientCertificate : certificate),
+				Path.of(clientKey != null ? clientKey : key)).getSocketFactory();
 	}
 
 	static @Nullable String optionValue(List<String> args, String option) {

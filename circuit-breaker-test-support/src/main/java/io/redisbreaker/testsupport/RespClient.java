@@ -14,10 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A minimal blocking RESP2 client for administrative commands in tests.
+ * A minimal blocking RESP2 client for administrative commands in tests, over plain TCP or TLS.
  *
  * <p>It exists so that test support does not depend on (and cannot be confused with) the Redis
  * client under test. Replies map to Java as follows: simple and bulk strings to {@link String}
@@ -55,27 +58,67 @@ public final class RespClient implements AutoCloseable {
 	 * @param timeout used both as connect timeout and as read timeout ({@code SO_TIMEOUT})
 	 */
 	public RespClient(String host, int port, @Nullable String password, Duration timeout) {
+		this(host, port, null, password, timeout, null);
+	}
+
+	/**
+	 * Connects, over TLS when {@code tls} is not null, and authenticates when {@code password} is not
+	 * null: {@code AUTH username password} for an ACL user, {@code AUTH password} for the default user.
+	 *
+	 * @param timeout used as connect timeout, for the TLS handshake and as read timeout ({@code
+	 *     SO_TIMEOUT})
+	 * @param tls connects through this factory and checks that the server's certificate is for {@code
+	 *     host}, as a client that verifies its peer would
+	 */
+	public RespClient(String host, int port, @Nullable String username, @Nullable String password,
+			Duration timeout, @Nullable SSLSocketFactory tls) {
+		if (username != null && password == null) {
+			throw new IllegalArgumentException("A username (" + username + ") needs a password");
+		}
 		this.address = host + ":" + port;
 		Socket s = new Socket();
 		try {
 			s.setTcpNoDelay(true);
 			s.connect(new InetSocketAddress(host, port), timeoutMillis(timeout));
 			s.setSoTimeout(timeoutMillis(timeout));
+			if (tls != null) {
+				s = handshake(tls, s, host, port);
+			}
 			this.socket = s;
 			this.in = new BufferedInputStream(s.getInputStream());
 			this.out = new BufferedOutputStream(s.getOutputStream());
 		} catch (IOException e) {
 			closeQuietly(s);
-			throw new UncheckedIOException("Cannot connect to Redis at " + address + ": " + e, e);
+			throw new UncheckedIOException("Cannot connect to Redis at " + address
+					+ (tls != null ? " over TLS" : "") + ": " + e, e);
 		}
 		if (password != null) {
 			try {
-				command("AUTH", password);
+				if (username != null) {
+					command("AUTH", username, password);
+				} else {
+					command("AUTH", password);
+				}
 			} catch (RuntimeException e) {
 				close();
 				throw e;
 			}
 		}
+	}
+
+	private static Socket handshake(SSLSocketFactory tls, Socket plain, String host, int port)
+			throws IOException {
+		SSLSocket secure = (SSLSocket) tls.createSocket(plain, host, port, true);
+		SSLParameters parameters = secure.getSSLParameters();
+		parameters.setEndpointIdentificationAlgorithm("HTTPS");
+		secure.setSSLParameters(parameters);
+		try {
+			secure.startHandshake();
+		} catch (IOException e) {
+			closeQuietly(secure);
+			throw e;
+		}
+		return secure;
 	}
 
 	/**

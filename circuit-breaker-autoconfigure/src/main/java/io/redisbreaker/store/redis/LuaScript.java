@@ -63,15 +63,32 @@ final class LuaScript {
 
 	CompletionStage<List<Object>> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys,
 			byte[]... args) {
+		return run(commands, () -> {
+		}, keys, args);
+	}
+
+	/**
+	 * @param missing told when the server did not know the script (SCRIPT FLUSH, a restart, a failover
+	 * to a server without it), before it is sent whole
+	 */
+	CompletionStage<List<Object>> run(RedisClusterAsyncCommands<byte[], byte[]> commands, Runnable missing,
+			byte[][] keys, byte[]... args) {
 		CompletableFuture<List<Object>> evalSha = commands
 			.<List<Object>>evalsha(this.sha1, ScriptOutputType.MULTI, keys, args)
 			.toCompletableFuture();
 		return evalSha.exceptionallyCompose((failure) -> {
 			if (unwrap(failure) instanceof RedisNoScriptException) {
-				return commands.<List<Object>>eval(this.source, ScriptOutputType.MULTI, keys, args);
+				missing.run();
+				return eval(commands, keys, args);
 			}
 			return CompletableFuture.failedFuture(failure);
 		});
+	}
+
+	/** Sends the script whole (EVAL), as after a cache flush; {@link #run} is the common way. */
+	CompletionStage<List<Object>> eval(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys,
+			byte[]... args) {
+		return commands.eval(this.source, ScriptOutputType.MULTI, keys, args);
 	}
 
 	private static Throwable unwrap(Throwable failure) {

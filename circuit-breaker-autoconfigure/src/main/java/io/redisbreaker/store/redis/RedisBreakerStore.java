@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +13,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.redisbreaker.connection.RedisFailures;
 import io.redisbreaker.connection.RedisRetry;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
@@ -28,6 +32,8 @@ import io.redisbreaker.core.OperatorCommand;
 import io.redisbreaker.core.RecordedSettings;
 import io.redisbreaker.core.StateChange;
 import io.redisbreaker.core.TransitionRecord;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,15 +44,6 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	/** Default lifetime of a breaker's keys, refreshed on every write; forced states never expire. */
 	public static final Duration DEFAULT_KEY_TTL = Duration.ofHours(1);
-
-	/**
-	 * Every command the breakers send or their scripts run, as ACL rules name them: a Redis user needs
-	 * these on the keys {@code <prefix>*} and the channel {@code <prefix>transitions}.
-	 */
-	public static final List<String> REQUIRED_COMMANDS = List.of("EVALSHA", "EVAL", "SCRIPT|LOAD", "HSET", "HGET",
-			"HMGET", "HINCRBY", "HDEL", "LPUSH", "LTRIM", "LRANGE", "LINDEX", "ZADD", "ZREM", "ZRANGE",
-			"ZRANGEBYSCORE", "ZSCORE", "ZCARD", "ZCOUNT", "ZREMRANGEBYSCORE", "EXISTS", "DEL", "PEXPIRE", "PERSIST",
-			"TIME", "PUBLISH", "SUBSCRIBE", "PING");
 
 	/** Default of the most breaker names the index lists, fleet-wide. */
 	public static final int DEFAULT_MAX_BREAKERS = 1000;
@@ -86,6 +83,17 @@ public final class RedisBreakerStore implements BreakerStore {
 	private final @Nullable RedisRetry retry;
 
 	private volatile @Nullable Object scriptsLoadedOn;
+
+	private static final Log logger = LogFactory.getLog(RedisBreakerStore.class);
+
+	private static final long RELOAD_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	private final AtomicLong scriptReloads = new AtomicLong();
+
+	private final AtomicLong lastReloadLogNanos = new AtomicLong(System.nanoTime() - RELOAD_LOG_INTERVAL_NANOS);
+
+	/** An operation was refused a permission since the last permission check that passed. */
+	private volatile boolean permissionRefused;
 
 	/**
 	 * @param commands supplies the asynchronous commands of a live connection; it may block (it is
@@ -129,11 +137,24 @@ public final class RedisBreakerStore implements BreakerStore {
 	 */
 	private <T> CompletionStage<T> run(boolean idempotent,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> operation) {
-		if (this.retry == null) {
-			return this.connection.get().thenCompose((commands) -> loaded(commands, operation));
+		CompletionStage<T> result = (this.retry == null)
+				? this.connection.get().thenCompose((commands) -> loaded(commands, operation))
+				: this.retry.executeAsync(
+						() -> this.connection.get().thenCompose((commands) -> loaded(commands, operation)), idempotent);
+		return result.exceptionallyCompose(this::refusedPermission);
+	}
+
+	/**
+	 * A refused permission fails with what the user needs, and makes {@link #ping()} prove the
+	 * permissions again: Redis answering PING says nothing about them.
+	 */
+	private <T> CompletionStage<T> refusedPermission(Throwable failure) {
+		if (!RedisFailures.isPermissionRefused(failure)) {
+			return CompletableFuture.failedFuture(failure);
 		}
-		return this.retry.executeAsync(
-				() -> this.connection.get().thenCompose((commands) -> loaded(commands, operation)), idempotent);
+		this.permissionRefused = true;
+		return CompletableFuture
+			.failedFuture(new PermissionRefusedException(this.keys, RedisFailures.describe(failure), failure));
 	}
 
 	/** Runs the operation, first loading the scripts on a connection not seen before (a start, a reset). */
@@ -150,13 +171,35 @@ public final class RedisBreakerStore implements BreakerStore {
 		return result;
 	}
 
+	/**
+	 * Redis answered NOSCRIPT: its script cache was emptied (SCRIPT FLUSH, a restart, a failover to a
+	 * server without the scripts). The script is sent whole this once; all of them are loaded again
+	 * before the next operation, so later operations do not each pay a NOSCRIPT and land behind others.
+	 */
+	private void scriptsMissing() {
+		this.scriptsLoadedOn = null;
+		long reloads = this.scriptReloads.incrementAndGet();
+		long now = System.nanoTime();
+		long last = this.lastReloadLogNanos.get();
+		if (now - last >= RELOAD_LOG_INTERVAL_NANOS && this.lastReloadLogNanos.compareAndSet(last, now)) {
+			logger.info("Redis no longer had the circuit breaker scripts (SCRIPT FLUSH, a restart or a failover to a "
+					+ "server without them); they are sent whole and loaded again, nothing to do. " + reloads
+					+ " time(s) so far; logged at most once a minute.");
+		}
+	}
+
+	/** How many times Redis answered NOSCRIPT and the scripts were loaded again. */
+	public long scriptReloads() {
+		return this.scriptReloads.get();
+	}
+
 	public BreakerKeys keys() {
 		return this.keys;
 	}
 
 	@Override
 	public CompletionStage<Admission> acquire(String name, CircuitBreakerConfig config, String permitId) {
-		return run(true, (commands) -> ACQUIRE.run(commands, keys(commands, name),
+		return run(true, (commands) -> ACQUIRE.run(commands, this::scriptsMissing, keys(commands, name),
 				AcquireArguments.of(name, config, permitId, this.constants).argv()))
 			.thenApply((reply) -> AcquireReply.parse(reply).admission(name, permitId, this.instanceId));
 	}
@@ -167,14 +210,14 @@ public final class RedisBreakerStore implements BreakerStore {
 		// A trial outcome counts once whatever happens: the first run removes its permit, and a success
 		// without its permit, like a failure under a changed epoch, counts nothing. So it may be retried
 		// when it may have run; other outcomes only when they surely did not.
-		return run(admission.permitId() != null, (commands) -> RECORD.run(commands, keys(commands, name),
+		return run(admission.permitId() != null, (commands) -> RECORD.run(commands, this::scriptsMissing, keys(commands, name),
 				RecordArguments.of(name, config, admission, outcome, this.constants).argv()))
 			.thenApply((reply) -> RecordReply.parse(reply).change(name, this.instanceId));
 	}
 
 	@Override
 	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
-		return run(true, (commands) -> OPERATE.run(commands, keys(commands, name),
+		return run(true, (commands) -> OPERATE.run(commands, this::scriptsMissing, keys(commands, name),
 				OperateArguments.of(name, command, reason, this.constants).argv()))
 			.thenApply((reply) -> ChangeReply.parse(ChangeReply.OPERATE, reply).change(name, this.instanceId));
 	}
@@ -185,7 +228,7 @@ public final class RedisBreakerStore implements BreakerStore {
 	 */
 	public CompletionStage<StateChange> reconcileOpen(String name, Duration openFor, long expectedEpoch,
 			String reason) {
-		return run(true, (commands) -> RECONCILE.run(commands, keys(commands, name),
+		return run(true, (commands) -> RECONCILE.run(commands, this::scriptsMissing, keys(commands, name),
 				ReconcileArguments.of(name, openFor, expectedEpoch, reason, this.constants).argv()))
 			.thenApply((reply) -> ChangeReply.parse(ChangeReply.RECONCILE, reply).change(name, this.instanceId));
 	}
@@ -193,20 +236,20 @@ public final class RedisBreakerStore implements BreakerStore {
 	@Override
 	public CompletionStage<CircuitSnapshot> snapshot(String name, CircuitBreakerConfig config) {
 		return run(true,
-				(commands) -> SNAPSHOT.run(commands, keys(commands, name), SnapshotArguments.of(config).argv()))
+				(commands) -> SNAPSHOT.run(commands, this::scriptsMissing, keys(commands, name), SnapshotArguments.of(config).argv()))
 			.thenApply((reply) -> SnapshotReply.parse(reply).snapshot(name));
 	}
 
 	@Override
 	public CompletionStage<Boolean> register(String name) {
-		return run(true, (commands) -> REGISTER.run(commands, index(),
+		return run(true, (commands) -> REGISTER.run(commands, this::scriptsMissing, index(),
 				RegisterArguments.of(name, this.constants).argv()))
 			.thenApply((reply) -> RegisterReply.parse(reply).listed());
 	}
 
 	@Override
 	public CompletionStage<Set<String>> names() {
-		return run(true, (commands) -> NAMES.run(commands, index(), new NamesArguments().argv())).thenApply((reply) -> {
+		return run(true, (commands) -> NAMES.run(commands, this::scriptsMissing, index(), new NamesArguments().argv())).thenApply((reply) -> {
 			Set<String> names = new TreeSet<>();
 			for (Object member : reply) {
 				names.add(new String((byte[]) member, StandardCharsets.UTF_8));
@@ -215,6 +258,10 @@ public final class RedisBreakerStore implements BreakerStore {
 		});
 	}
 
+	/**
+	 * Asks Redis for a PING; after an operation was refused a permission, also runs the permission
+	 * check, and fails until the user may run everything the breakers do again.
+	 */
 	@Override
 	public CompletionStage<List<TransitionRecord>> history(Collection<String> names) {
 		return run(true, (commands) -> {
@@ -259,7 +306,7 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<Optional<RecordedSettings>> checkSettings(String name, CircuitBreakerConfig config) {
-		return run(true, (commands) -> SETTINGS.run(commands, keys(commands, name),
+		return run(true, (commands) -> SETTINGS.run(commands, this::scriptsMissing, keys(commands, name),
 				SettingsArguments.of(config, this.constants).argv()))
 			.thenApply((reply) -> SettingsReply.parse(reply).recorded());
 	}
@@ -278,7 +325,17 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<Void> ping() {
-		return this.connection.get().thenCompose((commands) -> commands.ping()).thenAccept((pong) -> {
+		CompletionStage<Void> pong = this.connection.get().thenCompose((commands) -> commands.ping()).thenAccept((p) -> {
+		});
+		if (!this.permissionRefused) {
+			return pong;
+		}
+		return pong.thenCompose((p) -> checkPermissions()).thenAccept((refused) -> {
+			if (!refused.isEmpty()) {
+				throw new PermissionRefusedException(this.keys, String.join(", ", refused.keySet()) + " ("
+						+ String.join("; ", new LinkedHashSet<>(refused.values())) + ")");
+			}
+			this.permissionRefused = false;
 		});
 	}
 

@@ -131,20 +131,27 @@ local function transition(s, to, now, reason, fields, channel, name, origin)
   return {from, to, reason}
 end
 
--- Lists the breaker in the index, scored by when its keys expire, so the index heals itself (a name
--- whose first use was during an outage, or lost to FLUSHALL, is listed again by its next write) and
--- forgets names nobody uses. A name not yet listed enters only while the index holds fewer than
--- max_breakers names.
-local function list_in_index(name, max_breakers, expires_at)
-  if INDEX == nil then return end
+-- Whether a name is listed in the index, or may be: the index holds fewer than max_breakers names.
+-- Always true on Redis Cluster, where the scripts cannot see the index.
+local function may_list(name, max_breakers)
+  if INDEX == nil then return true end
   local known = redis.pcall('ZSCORE', INDEX, name)
   if type(known) == 'table' and known.err then
     -- Versions before 0.2 kept the index as a set: replace it, the next writes list the names again.
     redis.call('DEL', INDEX)
     known = false
   end
-  if known == false and call('ZCARD', INDEX) >= max_breakers then return end
-  call('ZADD', INDEX, expires_at, name)
+  return known ~= false or call('ZCARD', INDEX) < max_breakers
+end
+
+-- Lists the breaker in the index, scored by when its keys expire, so the index heals itself (a name
+-- whose first use was during an outage, or lost to FLUSHALL, is listed again by its next write) and
+-- forgets names nobody uses. A name not yet listed enters only while the index holds fewer than
+-- max_breakers names.
+local function list_in_index(name, max_breakers, expires_at)
+  if INDEX ~= nil and may_list(name, max_breakers) then
+    call('ZADD', INDEX, expires_at, name)
+  end
 end
 
 -- Keeps a breaker's keys alive for at least the key TTL, and its name in the index as long. A breaker

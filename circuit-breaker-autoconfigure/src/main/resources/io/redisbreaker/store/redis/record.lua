@@ -24,6 +24,12 @@ if epoch ~= s.epoch or outcome == 'I' then
   return {0, s.state, s.epoch, '', '', ''}
 end
 
+-- A breaker the fleet has no room for (max_breakers names listed) protects nothing: its outcomes leave
+-- no keys behind.
+if s.state == 'CLOSED' and not may_list(name, max_breakers) then
+  return {0, s.state, s.epoch, '', '', ''}
+end
+
 local failed = outcome ~= 'S'
 local now = now_ms()
 local moved = {'', '', ''}

@@ -3,6 +3,7 @@ package io.redisbreaker.connection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerRegistry;
@@ -73,6 +74,24 @@ class TopologyFailoverTests {
 					assertThat(breaker.getState()).isEqualTo(CircuitState.OPEN);
 					int master = cluster.masterPortForKey("cb:{upbit/kr/ticker}");
 					assertThat(cluster.node(master).command("HGET", "cb:{upbit/kr/ticker}", "state")).isEqualTo("OPEN");
+					// The index lives in another slot: listed by the instance, not by the scripts, and
+					// breakers on different nodes are read together.
+					String elsewhere = IntStream.range(0, 100)
+						.mapToObj((i) -> "exchange" + i + "/kr/ticker")
+						.filter((name) -> cluster.masterPortForKey("cb:{" + name + "}") != master)
+						.findFirst()
+						.orElseThrow();
+					breakers.circuitBreaker(elsewhere).executeSupplier(() -> "ok");
+					Await.until(Duration.ofSeconds(10),
+							() -> breakers.getAllNames().containsAll(List.of("upbit/kr/ticker", elsewhere)),
+							"both names listed on the cluster");
+					Await.until(Duration.ofSeconds(10), () -> breakers.snapshot(elsewhere).calls() == 1,
+							"the outcome on the other node to count");
+					assertThat(breakers.snapshots(List.of("upbit/kr/ticker", elsewhere)).toCompletableFuture().join())
+						.hasEntrySatisfying("upbit/kr/ticker",
+								(snapshot) -> assertThat(snapshot.state()).isEqualTo(CircuitState.OPEN))
+						.hasEntrySatisfying(elsewhere, (snapshot) -> assertThat(snapshot.calls()).isEqualTo(1));
+					assertThat(breakers.relist(Duration.ofMinutes(1)).toCompletableFuture().join()).isNull();
 
 					List<Integer> replicas = cluster.replicaPortsOf(master);
 					cluster.failover(replicas.get(0), Duration.ofSeconds(20));

@@ -60,6 +60,9 @@ public final class CircuitBreakerMeters implements MeterBinder, TransitionListen
 	// Breakers whose call meters are registered, by the object they read (a replaced breaker gets new ones).
 	private final Map<String, CircuitBreaker> withCallMeters = new ConcurrentHashMap<>();
 
+	// The call meters registered for the breaker in withCallMeters.
+	private final Map<String, List<Meter>> callMeters = new ConcurrentHashMap<>();
+
 	private volatile @Nullable MeterRegistry meterRegistry;
 
 	/**
@@ -97,7 +100,19 @@ public final class CircuitBreakerMeters implements MeterBinder, TransitionListen
 				names.add(breaker.getName());
 				if (this.withCallMeters.get(breaker.getName()) != breaker) {
 					this.withCallMeters.put(breaker.getName(), breaker);
-					add(breaker.getName(), callMeters(meterRegistry, breaker));
+					// Meters of a replaced breaker read its old counts, and registering the same name and tags again
+					// would hand them back: they go first.
+					List<Meter> before = this.callMeters.remove(breaker.getName());
+					if (before != null) {
+						before.forEach(meterRegistry::remove);
+						Set<Meter> known = this.meters.get(breaker.getName());
+						if (known != null) {
+							before.forEach(known::remove);
+						}
+					}
+					List<Meter> added = callMeters(meterRegistry, breaker);
+					this.callMeters.put(breaker.getName(), added);
+					add(breaker.getName(), added);
 				}
 			}
 		}
@@ -110,6 +125,7 @@ public final class CircuitBreakerMeters implements MeterBinder, TransitionListen
 			if (!names.contains(name)) {
 				Set<Meter> gone = this.meters.remove(name);
 				this.withCallMeters.remove(name);
+				this.callMeters.remove(name);
 				this.gauged.remove(name);
 				if (gone != null) {
 					gone.forEach(meterRegistry::remove);

@@ -96,17 +96,25 @@ public class CircuitBreakersEndpoint {
 		Map<String, CircuitSnapshot> snapshots = Failures.join(this.registry.snapshots(names));
 		Map<String, CircuitBreakerDetails> details = new LinkedHashMap<>();
 		snapshots.forEach((name, snapshot) -> details.put(name, CircuitBreakerDetails.of(snapshot,
-				this.registry.configFor(name), this.registry.find(name).orElse(null))));
+				this.registry.configFor(name), protecting(name))));
 		return details;
 	}
 
 	/** The document of a breaker some instance uses: state stored, or a breaker of this JVM. */
 	private @Nullable CircuitBreakerDetails details(String name, @Nullable CircuitSnapshot snapshot) {
-		if (snapshot == null || (!snapshot.stored() && this.registry.find(name).isEmpty()
-				&& !this.registry.getAllNames().contains(name))) {
+		CircuitBreaker here = protecting(name);
+		if (snapshot == null || (!snapshot.stored() && here == null && !this.registry.getAllNames().contains(name))) {
 			return null;
 		}
-		return CircuitBreakerDetails.of(snapshot, this.registry.configFor(name), this.registry.find(name).orElse(null));
+		return CircuitBreakerDetails.of(snapshot, this.registry.configFor(name), here);
+	}
+
+	/**
+	 * This JVM's breaker of that name, unless it protects nothing (over max-breakers): such a name is not
+	 * in use, and a command on it would write keys the index has no room for.
+	 */
+	private @Nullable CircuitBreaker protecting(String name) {
+		return this.registry.find(name).filter((breaker) -> !breaker.isOverLimit()).orElse(null);
 	}
 
 	/** The selector's segments as a breaker name, checked before it reaches a key. */

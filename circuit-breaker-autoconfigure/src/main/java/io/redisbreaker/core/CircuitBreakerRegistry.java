@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
@@ -63,6 +64,9 @@ public final class CircuitBreakerRegistry {
 
 	private final LongAdder overLimitRequests = new LongAdder();
 
+	// Places taken in breakers, reserved before a breaker is created (see reserve()).
+	private final AtomicInteger size = new AtomicInteger();
+
 	// Settings differences already reported, by name and the other settings' hash.
 	private final Set<String> reportedSettings = ConcurrentHashMap.newKeySet();
 
@@ -104,11 +108,17 @@ public final class CircuitBreakerRegistry {
 		if (registered == null) {
 			boolean ownEntry = this.configs.named().containsKey(key);
 			CircuitBreakerConfig config = this.configs.forName(key);
-			if (isFull()) {
+			if (!reserve()) {
 				return counted(overLimit(key, config));
 			}
-			registered = this.breakers.computeIfAbsent(key,
-					(k) -> create(k, config, ownEntry ? "circuitbreaker.instances[" + k + "]" : null));
+			boolean[] created = new boolean[1];
+			registered = this.breakers.computeIfAbsent(key, (k) -> {
+				created[0] = true;
+				return create(k, config, ownEntry ? "circuitbreaker.instances[" + k + "]" : null);
+			});
+			if (!created[0]) {
+				this.size.decrementAndGet();
+			}
 		}
 		return counted(registered.breaker());
 	}
@@ -131,11 +141,14 @@ public final class CircuitBreakerRegistry {
 			// The common case, once per call: nothing to decide, nothing to lock.
 			return counted(known.breaker());
 		}
-		if (known == null && isFull()) {
+		boolean reserved = known == null;
+		if (reserved && !reserve()) {
 			return counted(overLimit(valid, config));
 		}
+		boolean[] created = new boolean[1];
 		Registered registered = this.breakers.compute(valid, (key, existing) -> {
 			if (existing == null) {
+				created[0] = true;
 				return create(key, config, settings);
 			}
 			if (existing.breaker().getConfig().equals(config)) {
@@ -153,6 +166,10 @@ public final class CircuitBreakerRegistry {
 			}
 			return existing;
 		});
+		if (reserved != created[0]) {
+			// Reserved for a breaker another thread created, or created one evicted since it was looked up.
+			this.size.addAndGet(created[0] ? 1 : -1);
+		}
 		return counted(registered.breaker());
 	}
 
@@ -164,8 +181,21 @@ public final class CircuitBreakerRegistry {
 		return breaker;
 	}
 
-	private boolean isFull() {
-		return this.breakers.size() >= this.maxBreakers;
+	/**
+	 * Takes one of the maxBreakers places for a breaker about to be created, or answers false when none
+	 * is left: checking the map's size first and creating after let concurrent first uses of different
+	 * names all pass the check.
+	 */
+	private boolean reserve() {
+		int taken;
+		do {
+			taken = this.size.get();
+			if (taken >= this.maxBreakers) {
+				return false;
+			}
+		}
+		while (!this.size.compareAndSet(taken, taken + 1));
+		return true;
 	}
 
 	private CircuitBreaker overLimit(String name, CircuitBreakerConfig config) {
@@ -284,6 +314,7 @@ public final class CircuitBreakerRegistry {
 		this.breakers.forEach((name, registered) -> {
 			if (now - registered.breaker().lastUsedNanos() > idle.toNanos()
 					&& this.breakers.remove(name, registered)) {
+				this.size.decrementAndGet();
 				dropped.add(name);
 				this.reportedSettings.removeIf((reported) -> reported.startsWith(name + '\n'));
 			}

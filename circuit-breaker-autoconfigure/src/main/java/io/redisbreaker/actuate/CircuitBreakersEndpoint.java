@@ -1,10 +1,13 @@
 package io.redisbreaker.actuate;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -71,13 +74,19 @@ public class CircuitBreakersEndpoint {
 		return circuitBreaker(name);
 	}
 
-	/** Resets every breaker of the fleet (closed, counts and growing open timeout forgotten). */
+	/**
+	 * Resets every breaker of the fleet (closed, counts and growing open timeout forgotten), all commands
+	 * sent before any answer is awaited.
+	 */
 	@DeleteOperation
 	public CircuitBreakers resetAll() {
 		Set<String> names = knownNames();
+		List<CompletableFuture<?>> resets = new ArrayList<>();
 		for (String name : names) {
-			this.registry.operate(name, OperatorCommand.CLOSE, UpdateState.RESET.reason);
+			resets.add(this.registry.operateAsync(name, OperatorCommand.CLOSE, UpdateState.RESET.reason)
+				.toCompletableFuture());
 		}
+		Failures.join(CompletableFuture.allOf(resets.toArray(CompletableFuture[]::new)));
 		return new CircuitBreakers(details(names));
 	}
 

@@ -50,6 +50,8 @@ public final class FleetStates implements TransitionListener, AutoCloseable {
 
 	private volatile @Nullable Instant refreshedAt;
 
+	private volatile boolean closed;
+
 	/**
 	 * A breaker's state as last known.
 	 * @param state the state
@@ -110,13 +112,21 @@ public final class FleetStates implements TransitionListener, AutoCloseable {
 					(before, now) -> (now.epoch() >= before.epoch()) ? now : before));
 			this.states.keySet().retainAll(snapshots.keySet());
 			this.refreshedAt = Instant.now();
-			this.refreshListeners.forEach(Runnable::run);
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
 			logger.debug("Could not read the fleet's circuit breaker states; keeping the last known", ex);
+		}
+		// Also when Redis could not be read: breakers this JVM uses meanwhile still get their meters.
+		for (Runnable listener : this.refreshListeners) {
+			try {
+				listener.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A listener of the fleet's circuit breaker states failed", ex);
+			}
 		}
 	}
 
@@ -134,7 +144,7 @@ public final class FleetStates implements TransitionListener, AutoCloseable {
 	}
 
 	private void start() {
-		if (this.started.compareAndSet(false, true)) {
+		if (!this.closed && this.started.compareAndSet(false, true)) {
 			ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 				Thread thread = new Thread(task, "circuit-breaker-fleet-states");
 				thread.setDaemon(true);
@@ -147,6 +157,7 @@ public final class FleetStates implements TransitionListener, AutoCloseable {
 
 	@Override
 	public void close() {
+		this.closed = true;
 		ScheduledExecutorService scheduler = this.scheduler;
 		if (scheduler != null) {
 			scheduler.shutdownNow();

@@ -270,6 +270,11 @@ public final class CircuitBreaker {
 	}
 
 	private CircuitState operate(OperatorCommand command, String reason) {
+		if (this.overLimit != null) {
+			// It has no state anywhere: writing one would leave keys the fleet's index has no room for.
+			throw new IllegalStateException("Circuit breaker '" + this.name + "' was not created ("
+					+ this.overLimit.reason() + "), so it cannot be " + reason);
+		}
 		StateChange change = Failures.join(this.store.operate(this.name, command, reason));
 		notify(change.transition());
 		return change.state();

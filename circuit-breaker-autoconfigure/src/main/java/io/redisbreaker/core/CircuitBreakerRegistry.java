@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -261,7 +262,10 @@ public final class CircuitBreakerRegistry {
 
 	/** The names of the breakers any instance has used (from the store's index); never creates one. */
 	public Set<String> getAllNames() {
-		return Failures.join(this.store.names());
+		Set<String> names = new TreeSet<>(Failures.join(this.store.names()));
+		// A name written into the store by hand, or by something else, must not break every listing.
+		names.removeIf((name) -> !BreakerNames.isValid(name));
+		return names;
 	}
 
 	/**
@@ -285,6 +289,19 @@ public final class CircuitBreakerRegistry {
 			breakers.put(BreakerNames.validate(name), configFor(name));
 		}
 		return this.store.snapshots(breakers);
+	}
+
+	/**
+	 * Like {@link #operate(String, OperatorCommand, String)} without waiting, so commands to many breakers
+	 * go out together; listeners are told when the store answers.
+	 */
+	public CompletionStage<StateChange> operateAsync(String name, OperatorCommand command, String reason) {
+		return this.store.operate(BreakerNames.validate(name), command, reason).thenApplyAsync((change) -> {
+			if (change.transition() != null) {
+				this.listener.onTransition(change.transition());
+			}
+			return change;
+		});
 	}
 
 	/**
@@ -324,17 +341,24 @@ public final class CircuitBreakerRegistry {
 
 	/**
 	 * Lists again, in the store's index, every breaker a call used in the last {@code period}, so the
-	 * index keeps the names in use where the store's own writes cannot list them (Redis Cluster).
+	 * index keeps the names in use where the store's own writes cannot list them (Redis Cluster). A
+	 * breaker the fleet had no room for is dropped, so its next call asks the fleet again: room may have
+	 * been freed since.
 	 */
 	public CompletionStage<Void> relist(Duration period) {
 		long now = System.nanoTime();
 		List<CompletableFuture<?>> listed = new ArrayList<>();
-		for (Registered registered : this.breakers.values()) {
+		this.breakers.forEach((name, registered) -> {
 			CircuitBreaker breaker = registered.breaker();
-			if (!breaker.isOverLimit() && now - breaker.lastUsedNanos() <= period.toNanos()) {
-				listed.add(this.store.register(breaker.getName()).toCompletableFuture());
+			if (breaker.isOverLimit()) {
+				if (this.breakers.remove(name, registered)) {
+					this.size.decrementAndGet();
+				}
 			}
-		}
+			else if (now - breaker.lastUsedNanos() <= period.toNanos()) {
+				listed.add(this.store.register(name).toCompletableFuture());
+			}
+		});
 		return CompletableFuture.allOf(listed.toArray(CompletableFuture[]::new));
 	}
 
@@ -354,7 +378,8 @@ public final class CircuitBreakerRegistry {
 
 	private CompletionStage<Void> checkSettings(CircuitBreaker breaker) {
 		CircuitBreakerConfig config = breaker.getConfig();
-		return this.store.checkSettings(breaker.getName(), config).handle((recorded, failure) -> {
+		// Logged off the store's I/O thread.
+		return this.store.checkSettings(breaker.getName(), config).handleAsync((recorded, failure) -> {
 			if (recorded != null && recorded.isPresent()) {
 				RecordedSettings other = recorded.get();
 				if (!other.hash().equals(config.settingsHash())

@@ -174,4 +174,29 @@ class FleetIndexTests {
 			.isEqualTo(other.settingsHash());
 	}
 
+	@Test
+	void aBreakerForcedOpenBeforeTheUpgradeStaysListedAfterTheSetIsReplaced() {
+		// As 0.1 left it: the name in the set, the forced state persisted.
+		this.server.command("SADD", "cb:index", "payments", "orders");
+		this.server.command("HSET", "cb:{payments}", "state", "FORCED_OPEN", "epoch", "7");
+		RedisBreakerStore store = store("a", Duration.ofHours(1), 100);
+		call(store, "orders", CallOutcome.SUCCESS);
+		assertThat(store.snapshot("payments", CONFIG).toCompletableFuture().join().state())
+			.isEqualTo(CircuitState.FORCED_OPEN);
+		assertThat(store.names().toCompletableFuture().join()).as("names after the first write of 0.2")
+			.containsExactly("orders", "payments");
+		assertThat(this.server.command("ZSCORE", "cb:index", "payments")).isEqualTo("inf");
+	}
+
+	@Test
+	void aForcedNameWhoseKeysWereDeletedDoesNotHoldASlotForever() {
+		RedisBreakerStore store = store("a", Duration.ofHours(1), 1);
+		store.operate("payments", OperatorCommand.FORCE_OPEN, "drill").toCompletableFuture().join();
+		// The repair command the warning prints for a corrupt breaker, or any DEL/UNLINK of the state.
+		this.server.command("DEL", "cb:{payments}", "cb:{payments}:events");
+		assertThat(store.snapshot("payments", CONFIG).toCompletableFuture().join().stored()).isFalse();
+		assertThat(store.register("orders").toCompletableFuture().join())
+			.as("a new name, with the only listed one's keys gone").isTrue();
+	}
+
 }

@@ -51,7 +51,8 @@ final class PermissionCheck {
 			.thenCompose((loaded) -> CHECK.run(commands, keys.of(NAME, false),
 					CheckArguments.keys(keys.transitionChannel(), message).argv()))
 			.thenCompose((breakerKeys) -> CHECK
-				.eval(commands, new byte[][] { BreakerKeys.bytes(keys.index()) }, CheckArguments.index().argv())
+				.eval(commands, new byte[][] { BreakerKeys.bytes(keys.index()) },
+						CheckArguments.index(RedisBreakerStore.isCluster(commands) ? "" : keys.prefix()).argv())
 				.thenApply((index) -> {
 					collect(CheckReply.parse(breakerKeys), refused);
 					collect(CheckReply.parse(index), refused);

@@ -243,7 +243,7 @@ public final class RedisBreakerStore implements BreakerStore {
 	@Override
 	public CompletionStage<Boolean> register(String name) {
 		return run(true, (commands) -> REGISTER.run(commands, this::scriptsMissing, index(),
-				RegisterArguments.of(name, this.constants).argv()))
+				RegisterArguments.of(name, this.constants, isCluster(commands) ? "" : this.keys.prefix()).argv()))
 			.thenApply((reply) -> RegisterReply.parse(reply).listed());
 	}
 
@@ -316,7 +316,11 @@ public final class RedisBreakerStore implements BreakerStore {
 	 * cannot write it there and names are listed by {@link #register(String)} alone.
 	 */
 	private byte[][] keys(RedisClusterAsyncCommands<byte[], byte[]> commands, String name) {
-		return this.keys.of(name, !(commands instanceof RedisAdvancedClusterAsyncCommands));
+		return this.keys.of(name, !isCluster(commands));
+	}
+
+	static boolean isCluster(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		return commands instanceof RedisAdvancedClusterAsyncCommands;
 	}
 
 	private byte[][] index() {

@@ -1,11 +1,12 @@
 -- Startup check: runs every command the breaker scripts use, on the keys of a reserved breaker that
 -- no real breaker can have (its name is not a valid breaker name), and leaves nothing behind. Each
 -- command runs with pcall, so one refusal does not hide the next: the reply lists them all.
--- ARGV: mode 'keys'|'index', channel, message (channel and message are read in mode 'keys' only)
+-- ARGV: mode 'keys'|'index', channel, message, prefix|'' (channel and message are read in mode 'keys'
+--   only, prefix in mode 'index' only: see migrate_index in common.lua)
 -- KEYS: in mode 'keys' the reserved breaker's state, window, streak, permits, events and settings keys; in
 --   mode 'index' KEYS[1] = the breaker name index (another cluster slot, hence a call of its own)
 -- Returns: {command, error, command, error, ...} for every refused command; empty when all ran.
-local mode, channel, message = ARGV[1], ARGV[2], ARGV[3]
+local mode, channel, message, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 
 local refused = {}
 
@@ -22,8 +23,8 @@ if mode == 'index' then
   local index = KEYS[1]
   local kind = redis.pcall('TYPE', index)
   if type(kind) == 'table' and kind.ok == 'set' then
-    -- Kept as a set by versions before 0.2: the scripts replace it, so may this check.
-    try('DEL', index)
+    -- Kept as a set by versions before 0.2: the scripts migrate it, so may this check.
+    migrate_index(index, prefix)
   end
   local members = try('ZRANGEBYSCORE', index, '-inf', '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
   try('ZCARD', index)

@@ -131,15 +131,34 @@ local function transition(s, to, now, reason, fields, channel, name, origin)
   return {from, to, reason}
 end
 
+-- Versions before 0.2 kept the index as a set of names. It becomes a sorted set, each name scored as
+-- its state's lifetime says (+inf while forced or disabled, else when its state expires); a name without
+-- stored state is listed again by its next write. With prefix '' (Redis Cluster, where a script may not
+-- touch the breakers' keys from the index's slot) the old set is dropped and the instances list the
+-- names they use again. SMEMBERS and PTTL run only here, once, and a refusal only drops the set.
+local function migrate_index(index, prefix)
+  local members = redis.pcall('SMEMBERS', index)
+  redis.call('DEL', index)
+  if prefix == '' or type(members) ~= 'table' or members.err then return end
+  local now = now_ms()
+  for _, member in ipairs(members) do
+    local ttl = redis.pcall('PTTL', prefix .. '{' .. member .. '}')
+    if ttl == -1 then
+      redis.call('ZADD', index, '+inf', member)
+    elseif type(ttl) == 'number' and ttl > 0 then
+      redis.call('ZADD', index, int(now + ttl), member)
+    end
+  end
+end
+
 -- Whether a name is listed in the index, or may be: the index holds fewer than max_breakers names.
 -- Always true on Redis Cluster, where the scripts cannot see the index.
 local function may_list(name, max_breakers)
   if INDEX == nil then return true end
   local known = redis.pcall('ZSCORE', INDEX, name)
   if type(known) == 'table' and known.err then
-    -- Versions before 0.2 kept the index as a set: replace it, the next writes list the names again.
-    redis.call('DEL', INDEX)
-    known = false
+    migrate_index(INDEX, string.sub(STATE, 1, #STATE - #name - 2))
+    known = call('ZSCORE', INDEX, name)
   end
   return known ~= false or call('ZCARD', INDEX) < max_breakers
 end

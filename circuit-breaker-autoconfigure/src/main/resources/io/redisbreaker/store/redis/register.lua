@@ -3,20 +3,28 @@
 -- breakers in use. A name already listed keeps the later of its expiry and now + ttl_ms: instances
 -- register the breakers they use periodically, which keeps them listed where the scripts cannot
 -- (Redis Cluster). Runs on the index alone: KEYS[1] is the index.
--- ARGV: name, max_breakers, ttl_ms
+-- A full index is first rid of names listed as forced (+inf) whose state is gone (deleted by hand or
+-- by the repair command); prefix is '' on Redis Cluster, where this script may not look at them.
+-- ARGV: name, max_breakers, ttl_ms, prefix|''
 -- Returns: {listed 0|1}
-local name, max_breakers, ttl_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local name, max_breakers, ttl_ms, prefix = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local index = KEYS[1]
 local now = now_ms()
 local known = redis.pcall('ZSCORE', index, name)
 if type(known) == 'table' and known.err then
-  -- Versions before 0.2 kept the index as a set: replace it (see list_in_index in common.lua).
-  redis.call('DEL', index)
-elseif known then
+  migrate_index(index, prefix)
+  known = call('ZSCORE', index, name)
+end
+if known then
   if tonumber(known) < now + ttl_ms then call('ZADD', index, int(now + ttl_ms), name) end
   return {1}
 end
 call('ZREMRANGEBYSCORE', index, '-inf', '(' .. int(now))
+if call('ZCARD', index) >= max_breakers and prefix ~= '' then
+  for _, forced in ipairs(call('ZRANGEBYSCORE', index, '+inf', '+inf', 'LIMIT', 0, 100)) do
+    if redis.call('EXISTS', prefix .. '{' .. forced .. '}') == 0 then call('ZREM', index, forced) end
+  end
+end
 if call('ZCARD', index) >= max_breakers then
   return {0}
 end

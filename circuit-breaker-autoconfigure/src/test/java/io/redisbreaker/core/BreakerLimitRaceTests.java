@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Review: the per-JVM limit on breakers under concurrent first use of different names. */
-class ReviewRegistryTests {
+/** The per-JVM limit on breakers under concurrent first use of different names. */
+class BreakerLimitRaceTests {
 
 	@Test
 	void concurrentFirstUsesOfDifferentNamesStayWithinMaxBreakers() throws Exception {

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Review: call meters of a breaker that the registry replaced keep reading the old object. */
-class ReviewMetersTests {
+/** The call meters of a breaker the registry replaced or created again read the new object, not the old one. */
+class ReplacedBreakerMetersTests {
 
 	private final CircuitBreakerRegistry registry = new CircuitBreakerRegistry(new InMemoryBreakerStore("a"),
 			new CircuitBreakerConfigs(CircuitBreakerConfig.ofDefaults(),

@@ -101,7 +101,7 @@ public final class CircuitBreakerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CircuitBreakerRegistry circuitBreakerRegistry(BreakerStore store, CircuitBreakerProperties properties,
+	CircuitBreakerRegistry redisCircuitBreakerRegistry(BreakerStore store, CircuitBreakerProperties properties,
 			TransitionRelay relay) {
 		return new CircuitBreakerRegistry(store, properties.toConfigs(), relay.asListener(),
 				properties.resolveInstanceId(), properties.getMaxBreakers(), properties.getOverflowPolicy());

@@ -146,7 +146,7 @@ public final class CircuitBreaker {
 				return CompletableFuture.failedFuture(ex);
 			}
 		}
-		return this.store.acquire(this.name, this.config, nextPermitId()).thenApplyAsync(this::permit);
+		return this.store.acquire(this.name, this.config, nextPermitId()).thenApplyAsync(this::permit, Callbacks.executor());
 	}
 
 	private CallPermit permit(Admission admission) {
@@ -306,7 +306,7 @@ public final class CircuitBreaker {
 			// Most outcomes change nothing: only one that made a transition leaves the I/O thread.
 			sent.whenComplete((change, failure) -> {
 				if (failure != null || (change != null && change.transition() != null)) {
-					CompletableFuture.runAsync(() -> recorded(change, failure));
+					CompletableFuture.runAsync(() -> recorded(change, failure), Callbacks.executor());
 				}
 			});
 		}
@@ -317,7 +317,7 @@ public final class CircuitBreaker {
 		if (this.overLimit != null) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return this.store.record(this.name, this.config, admission, outcome).handleAsync(this::recorded);
+		return this.store.record(this.name, this.config, admission, outcome).handleAsync(this::recorded, Callbacks.executor());
 	}
 
 	private @Nullable Void recorded(@Nullable StateChange change,

@@ -301,7 +301,7 @@ public final class CircuitBreakerRegistry {
 				this.listener.onTransition(change.transition());
 			}
 			return change;
-		});
+		}, Callbacks.executor());
 	}
 
 	/**
@@ -391,7 +391,7 @@ public final class CircuitBreakerRegistry {
 				}
 			}
 			return null;
-		});
+		}, Callbacks.executor());
 	}
 
 	public CircuitBreakerConfigs getConfigs() {
@@ -413,7 +413,7 @@ public final class CircuitBreakerRegistry {
 			else {
 				checkSettings(breaker);
 			}
-		});
+		}, Callbacks.executor());
 		return new Registered(breaker, settings);
 	}
 

@@ -23,6 +23,7 @@ import io.redisbreaker.core.StateChange;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.core.CallOutcome;
+import io.redisbreaker.core.Callbacks;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
@@ -522,7 +523,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	 * listener must never hold up), and keeps a failing listener from breaking the caller.
 	 */
 	private void tellAsync(StateTransition transition) {
-		CompletableFuture.runAsync(() -> this.listener.onTransition(transition)).whenComplete((done, failure) -> {
+		CompletableFuture.runAsync(() -> this.listener.onTransition(transition), Callbacks.executor()).whenComplete((done, failure) -> {
 			if (failure != null) {
 				logger.warn("Transition listener failed for " + transition, failure);
 			}

@@ -30,7 +30,7 @@ class CircuitBreakerStartupFailureTests {
 			assertThat(context).hasFailed();
 			String messages = messages(context.getStartupFailure());
 			assertThat(messages).doesNotContain("Advisor sorting")
-				.contains("circuitBreakerRegistry")
+				.contains("redisCircuitBreakerRegistry")
 				.contains("Invalid circuitbreaker.defaults.failure-threshold '0': expected at least 1");
 		});
 	}

@@ -13,6 +13,7 @@ import io.redisbreaker.store.FailoverBreakerStore;
 import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisCluster;
 import io.redisbreaker.testsupport.RedisReplicaSet;
+import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.RedisSentinels;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +93,12 @@ class TopologyFailoverTests {
 								(snapshot) -> assertThat(snapshot.state()).isEqualTo(CircuitState.OPEN))
 						.hasEntrySatisfying(elsewhere, (snapshot) -> assertThat(snapshot.calls()).isEqualTo(1));
 					assertThat(breakers.relist(Duration.ofMinutes(1)).toCompletableFuture().join()).isNull();
+					// An operator command pins a forced breaker in the index, which its script cannot write here.
+					RedisServer indexNode = cluster.node(cluster.masterPortForKey("cb:index"));
+					breakers.circuitBreaker(elsewhere).forceOpen();
+					assertThat(indexNode.command("ZSCORE", "cb:index", elsewhere)).isEqualTo("inf");
+					breakers.circuitBreaker(elsewhere).forceClose();
+					assertThat(indexNode.command("ZSCORE", "cb:index", elsewhere)).isNotEqualTo("inf").isNotNull();
 
 					List<Integer> replicas = cluster.replicaPortsOf(master);
 					cluster.failover(replicas.get(0), Duration.ofSeconds(20));

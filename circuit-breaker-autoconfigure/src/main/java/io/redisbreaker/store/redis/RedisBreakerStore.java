@@ -217,9 +217,21 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
-		return run(true, (commands) -> OPERATE.run(commands, this::scriptsMissing, keys(commands, name),
-				OperateArguments.of(name, command, reason, this.constants).argv()))
-			.thenApply((reply) -> ChangeReply.parse(ChangeReply.OPERATE, reply).change(name, this.instanceId));
+		boolean[] cluster = new boolean[1];
+		return run(true, (commands) -> {
+			cluster[0] = isCluster(commands);
+			return OPERATE.run(commands, this::scriptsMissing, keys(commands, name),
+					OperateArguments.of(name, command, reason, this.constants).argv());
+		}).thenApply((reply) -> ChangeReply.parse(ChangeReply.OPERATE, reply).change(name, this.instanceId))
+			.thenCompose((change) -> {
+				if (!cluster[0]) {
+					return CompletableFuture.completedFuture(change);
+				}
+				// The script could not list it (the index is in another slot): a forced breaker must stay
+				// listed while nobody calls it, and a released one age out again.
+				boolean pinned = change.state() == CircuitState.FORCED_OPEN || change.state() == CircuitState.DISABLED;
+				return list(name, pinned ? "forever" : "exact").handle((listed, failure) -> change);
+			});
 	}
 
 	/**
@@ -242,8 +254,12 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	@Override
 	public CompletionStage<Boolean> register(String name) {
+		return list(name, "");
+	}
+
+	private CompletionStage<Boolean> list(String name, String pin) {
 		return run(true, (commands) -> REGISTER.run(commands, this::scriptsMissing, index(),
-				RegisterArguments.of(name, this.constants, isCluster(commands) ? "" : this.keys.prefix()).argv()))
+				RegisterArguments.of(name, this.constants, isCluster(commands) ? "" : this.keys.prefix(), pin).argv()))
 			.thenApply((reply) -> RegisterReply.parse(reply).listed());
 	}
 

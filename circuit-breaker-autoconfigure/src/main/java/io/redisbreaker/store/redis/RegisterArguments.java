@@ -10,16 +10,18 @@ import static io.redisbreaker.store.redis.ScriptArguments.encode;
  * @param ttlMs see {@link StoreConstants#ttlMs()}
  * @param prefix the key prefix, so the script can look at the breakers' keys; empty on Redis Cluster,
  * where it may not
+ * @param pin how a listed name's score changes: {@code ""} (the later expiry), {@code forever} or
+ * {@code exact}
  */
-record RegisterArguments(String name, byte[] maxBreakers, byte[] ttlMs, String prefix) {
+record RegisterArguments(String name, byte[] maxBreakers, byte[] ttlMs, String prefix, String pin) {
 
-	static RegisterArguments of(String name, StoreConstants store, String prefix) {
-		return new RegisterArguments(name, store.maxBreakers(), store.ttlMs(), prefix);
+	static RegisterArguments of(String name, StoreConstants store, String prefix, String pin) {
+		return new RegisterArguments(name, store.maxBreakers(), store.ttlMs(), prefix, pin);
 	}
 
 	/** The components, encoded, in order. */
 	byte[][] argv() {
-		return new byte[][] { encode(this.name), this.maxBreakers, this.ttlMs, encode(this.prefix) };
+		return new byte[][] { encode(this.name), this.maxBreakers, this.ttlMs, encode(this.prefix), encode(this.pin) };
 	}
 
 }

@@ -45,6 +45,9 @@ final class AsyncConnection implements AutoCloseable {
 	/** Lettuce's connection events, watched once the first connection was opened. */
 	private volatile @Nullable Disposable connectionEvents;
 
+	/** Completed by the next reconnect event, for {@link #connectAttempt()}; created on demand. */
+	private final AtomicReference<@Nullable CompletableFuture<@Nullable Throwable>> nextReconnect = new AtomicReference<>();
+
 	AsyncConnection(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> connect) {
 		this.connect = connect;
 	}
@@ -105,15 +108,24 @@ final class AsyncConnection implements AutoCloseable {
 
 	/**
 	 * Completes once no connect is in progress, with {@link #lastConnectFailure()} as it is then: the
-	 * failure of the attempt that was in progress, or {@code null} when it connected. Never completes
-	 * exceptionally.
+	 * failure of the attempt that was in progress, or {@code null} when it connected. When nothing has
+	 * failed yet, it waits for Lettuce's next reconnect event instead (a dropped connection whose first
+	 * reconnect has not failed yet), which a connection that is fine never sends: callers bound the
+	 * wait. Never completes exceptionally.
 	 */
 	CompletionStage<@Nullable Throwable> connectAttempt() {
 		CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> pending = this.connecting.get();
-		if (pending == null) {
-			return CompletableFuture.completedFuture(this.lastConnectFailure);
+		if (pending != null) {
+			return pending.handle((commands, failure) -> (failure != null) ? this.lastConnectFailure : null);
 		}
-		return pending.handle((commands, failure) -> (failure != null) ? this.lastConnectFailure : null);
+		Throwable last = this.lastConnectFailure;
+		if (last != null || this.connectionEvents == null) {
+			return CompletableFuture.completedFuture(last);
+		}
+		// A dropped connection that Lettuce has not yet failed to reconnect: its next attempt tells why.
+		// Callers bound the wait; a connection that is fine sends no event, and they fall back to what
+		// they know.
+		return this.nextReconnect.updateAndGet((next) -> (next == null || next.isDone()) ? new CompletableFuture<>() : next);
 	}
 
 	/**
@@ -130,11 +142,20 @@ final class AsyncConnection implements AutoCloseable {
 		this.connectionEvents = connection.getResources().eventBus().get().subscribe((event) -> {
 			if (event instanceof ReconnectFailedEvent failed) {
 				this.lastConnectFailure = failed.getCause();
+				complete(failed.getCause());
 			}
 			else if (event instanceof ConnectionActivatedEvent) {
 				this.lastConnectFailure = null;
+				complete(null);
 			}
 		});
+	}
+
+	private void complete(@Nullable Throwable cause) {
+		CompletableFuture<@Nullable Throwable> next = this.nextReconnect.getAndSet(null);
+		if (next != null) {
+			next.complete(cause);
+		}
 	}
 
 	private static @Nullable StatefulConnection<byte[], byte[]> stateful(

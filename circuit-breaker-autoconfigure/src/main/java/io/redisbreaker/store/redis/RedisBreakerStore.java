@@ -399,7 +399,8 @@ public final class RedisBreakerStore implements BreakerStore {
 	/**
 	 * Completes once no connect attempt is in progress, with {@link #connectFailure()} as it is then:
 	 * the failure of the attempt that was in progress (or of the last one), or {@code null} when
-	 * connected. Never completes exceptionally, so it can be waited on, with a bound, to name the real
+	 * connected; with nothing failed yet, once Lettuce's next reconnect of a dropped connection failed or
+	 * succeeded. Never completes exceptionally, so it can be waited on, with a bound, to name the real
 	 * cause of a timeout that fired while a connect was still failing.
 	 */
 	public CompletionStage<@Nullable Throwable> connectAttempt() {

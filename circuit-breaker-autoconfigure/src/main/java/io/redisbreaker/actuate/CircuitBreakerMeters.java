@@ -87,9 +87,10 @@ public final class CircuitBreakerMeters implements MeterBinder, TransitionListen
 
 	/**
 	 * Adds the meters of breakers that appeared (in the fleet or in this JVM) and removes those of
-	 * breakers no longer used anywhere.
+	 * breakers no longer used anywhere. Synchronized: the fleet's refresh thread and a caller may sync
+	 * at once, and one working from an older list of names must not remove what the other just added.
 	 */
-	public void sync() {
+	public synchronized void sync() {
 		MeterRegistry meterRegistry = this.meterRegistry;
 		if (meterRegistry == null) {
 			return;
@@ -190,12 +191,15 @@ public final class CircuitBreakerMeters implements MeterBinder, TransitionListen
 		if (meterRegistry == null || !transition.local()) {
 			return;
 		}
-		Counter counter = Counter.builder("circuit.breaker.transitions")
-			.tags(tags(transition.circuitBreakerName()).and("from", transition.from().name(), "to",
-					transition.to().name()))
-			.description("State transitions this instance made")
-			.register(meterRegistry);
-		add(transition.circuitBreakerName(), List.of(counter));
+		Counter counter;
+		synchronized (this) {
+			counter = Counter.builder("circuit.breaker.transitions")
+				.tags(tags(transition.circuitBreakerName()).and("from", transition.from().name(), "to",
+						transition.to().name()))
+				.description("State transitions this instance made")
+				.register(meterRegistry);
+			add(transition.circuitBreakerName(), List.of(counter));
+		}
 		counter.increment();
 	}
 

@@ -166,9 +166,9 @@ end
 -- Lists the breaker in the index, scored by when its keys expire, so the index heals itself (a name
 -- whose first use was during an outage, or lost to FLUSHALL, is listed again by its next write) and
 -- forgets names nobody uses. A name not yet listed enters only while the index holds fewer than
--- max_breakers names.
-local function list_in_index(name, max_breakers, expires_at)
-  if INDEX ~= nil and may_list(name, max_breakers) then
+-- max_breakers names; listable says the caller already asked may_list (and it said yes).
+local function list_in_index(name, max_breakers, expires_at, listable)
+  if INDEX ~= nil and (listable or may_list(name, max_breakers)) then
     call('ZADD', INDEX, expires_at, name)
   end
 end
@@ -178,12 +178,12 @@ end
 -- longest live trial lease), OPEN for its remaining open time plus max(key TTL, window). Otherwise a
 -- short key-ttl lets it expire into CLOSED, silently and with trials still running. Forced states
 -- never expire.
--- window_ms: the sliding window, or nil when the script does not know it.
-local function keep_alive(s, now, ttl_ms, window_ms, name, max_breakers)
+-- window_ms: the sliding window, or nil when the script does not know it; listable: see list_in_index.
+local function keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
   if s.state == 'FORCED_OPEN' or s.state == 'DISABLED' then
     call('PERSIST', STATE)
     call('PERSIST', EVENTS)
-    list_in_index(name, max_breakers, '+inf')
+    list_in_index(name, max_breakers, '+inf', listable)
     return
   end
   local ttl = ttl_ms
@@ -195,7 +195,7 @@ local function keep_alive(s, now, ttl_ms, window_ms, name, max_breakers)
     if last[2] and tonumber(last[2]) - now > ttl then ttl = tonumber(last[2]) - now end
   end
   refresh_ttl(ttl)
-  list_in_index(name, max_breakers, int(now + ttl))
+  list_in_index(name, max_breakers, int(now + ttl), listable)
 end
 
 local function open(s, now, reason, open_ms, multiplier, max_open_ms, from_trial, channel, name, origin)

@@ -26,8 +26,12 @@ end
 
 -- A breaker the fleet has no room for (max_breakers names listed) protects nothing: its outcomes leave
 -- no keys behind.
-if s.state == 'CLOSED' and not may_list(name, max_breakers) then
-  return {0, s.state, s.epoch, '', '', ''}
+local listable = nil
+if s.state == 'CLOSED' then
+  listable = may_list(name, max_breakers)
+  if not listable then
+    return {0, s.state, s.epoch, '', '', ''}
+  end
 end
 
 local failed = outcome ~= 'S'
@@ -106,5 +110,5 @@ else
   return {0, s.state, s.epoch, '', '', ''}
 end
 
-keep_alive(s, now, ttl_ms, window_ms, name, max_breakers)
+keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
 return {1, s.state, s.epoch, moved[1], moved[2], moved[3]}

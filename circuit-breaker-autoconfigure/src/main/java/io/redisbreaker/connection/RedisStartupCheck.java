@@ -50,11 +50,13 @@ public final class RedisStartupCheck implements SmartInitializingSingleton {
 
 	/**
 	 * A Redis that serves TLS only drops a plain connection at its first bytes, which the client sees
-	 * as a connection reset or closed: worth a word when TLS is off.
+	 * as a connection reset or closed, or, when the drop beats Lettuce's own handshake setup, as
+	 * "RedisHandshakeHandler not registered": worth a word when TLS is off.
 	 */
 	private static String tlsHint(RedisConnectionFactory factory, Throwable failure) {
 		String message = RedisFailures.describe(failure).toLowerCase(Locale.ROOT);
-		boolean dropped = message.contains("connection reset") || message.contains("closed");
+		boolean dropped = message.contains("connection reset") || message.contains("closed")
+				|| message.contains("handshakehandler not registered");
 		boolean plain = factory instanceof LettuceConnectionFactory lettuce && !lettuce.getClientConfiguration().isUseSsl();
 		return (dropped && plain) ? "; if Redis requires TLS, set spring.data.redis.ssl.enabled=true or "
 				+ "spring.data.redis.ssl.bundle" : "";

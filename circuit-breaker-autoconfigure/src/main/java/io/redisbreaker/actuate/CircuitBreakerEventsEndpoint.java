@@ -4,11 +4,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 import io.redisbreaker.core.BreakerNames;
 import io.redisbreaker.core.BreakerStore;
-import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.Failures;
 import io.redisbreaker.core.TransitionRecord;
@@ -40,11 +38,7 @@ public class CircuitBreakerEventsEndpoint {
 	/** The recent transitions of every breaker of the fleet. */
 	@ReadOperation
 	public CircuitBreakerEvents events() {
-		Set<String> names = new TreeSet<>(this.registry.getAllNames());
-		for (CircuitBreaker breaker : this.registry.getAllCircuitBreakers()) {
-			names.add(breaker.getName());
-		}
-		return read(names);
+		return read(this.registry.getFleetNames());
 	}
 
 	/** The recent transitions of one breaker (none for a breaker nobody used). */

@@ -1,11 +1,11 @@
 package io.redisbreaker.actuate;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
@@ -53,15 +53,34 @@ public final class CircuitBreakerMeters implements MeterBinder, TransitionListen
 
 	private final List<String> nameTags;
 
-	private final Map<String, Set<Meter>> meters = new ConcurrentHashMap<>();
+	// Guarded by this: sync() and onTransition() change it, from the fleet's refresh thread and others.
+	private final Map<String, NameMeters> meters = new HashMap<>();
 
-	private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+	/**
+	 * The meters of one name: its state gauge, the call meters of this JVM's breaker (with the breaker
+	 * they read, so a replaced breaker gets new ones), and its transition counters.
+	 */
+	private static final class NameMeters {
 
-	// Breakers whose call meters are registered, by the object they read (a replaced breaker gets new ones).
-	private final Map<String, CircuitBreaker> withCallMeters = new ConcurrentHashMap<>();
+		private final Meter gauge;
 
-	// The call meters registered for the breaker in withCallMeters.
-	private final Map<String, List<Meter>> callMeters = new ConcurrentHashMap<>();
+		private @Nullable CircuitBreaker counted;
+
+		private List<Meter> calls = List.of();
+
+		private final Set<Meter> transitions = new HashSet<>();
+
+		NameMeters(Meter gauge) {
+			this.gauge = gauge;
+		}
+
+		void removeFrom(MeterRegistry meterRegistry) {
+			meterRegistry.remove(this.gauge);
+			this.calls.forEach(meterRegistry::remove);
+			this.transitions.forEach(meterRegistry::remove);
+		}
+
+	}
 
 	private volatile @Nullable MeterRegistry meterRegistry;
 
@@ -96,47 +115,37 @@ public final class CircuitBreakerMeters implements MeterBinder, TransitionListen
 			return;
 		}
 		Set<String> names = new HashSet<>(this.fleet.states().keySet());
+		List<CircuitBreaker> here = new ArrayList<>();
 		for (CircuitBreaker breaker : this.registry.getAllCircuitBreakers()) {
 			if (!breaker.isOverLimit()) {
 				names.add(breaker.getName());
-				if (this.withCallMeters.get(breaker.getName()) != breaker) {
-					this.withCallMeters.put(breaker.getName(), breaker);
-					// Meters of a replaced breaker read its old counts, and registering the same name and tags again
-					// would hand them back: they go first.
-					List<Meter> before = this.callMeters.remove(breaker.getName());
-					if (before != null) {
-						before.forEach(meterRegistry::remove);
-						Set<Meter> known = this.meters.get(breaker.getName());
-						if (known != null) {
-							before.forEach(known::remove);
-						}
-					}
-					List<Meter> added = callMeters(meterRegistry, breaker);
-					this.callMeters.put(breaker.getName(), added);
-					add(breaker.getName(), added);
-				}
+				here.add(breaker);
 			}
 		}
+		this.meters.entrySet().removeIf((entry) -> {
+			boolean gone = !names.contains(entry.getKey());
+			if (gone) {
+				entry.getValue().removeFrom(meterRegistry);
+			}
+			return gone;
+		});
 		for (String name : names) {
-			if (this.gauged.add(name)) {
-				add(name, List.of(stateGauge(meterRegistry, name)));
-			}
+			meters(meterRegistry, name);
 		}
-		for (String name : Set.copyOf(this.meters.keySet())) {
-			if (!names.contains(name)) {
-				Set<Meter> gone = this.meters.remove(name);
-				this.withCallMeters.remove(name);
-				this.callMeters.remove(name);
-				this.gauged.remove(name);
-				if (gone != null) {
-					gone.forEach(meterRegistry::remove);
-				}
+		for (CircuitBreaker breaker : here) {
+			NameMeters meters = meters(meterRegistry, breaker.getName());
+			if (meters.counted != breaker) {
+				// Meters of a replaced breaker read its old counts, and registering the same name and tags
+				// again would hand them back: they go first.
+				meters.calls.forEach(meterRegistry::remove);
+				meters.calls = callMeters(meterRegistry, breaker);
+				meters.counted = breaker;
 			}
 		}
 	}
 
-	private void add(String name, List<Meter> added) {
-		this.meters.computeIfAbsent(name, (key) -> ConcurrentHashMap.newKeySet()).addAll(added);
+	private NameMeters meters(MeterRegistry meterRegistry, String name) {
+		return this.meters.computeIfAbsent(name, (key) -> new NameMeters(stateGauge(meterRegistry, key)));
 	}
 
 	private Meter stateGauge(MeterRegistry meterRegistry, String name) {
@@ -198,7 +207,7 @@ public final class CircuitBreakerMeters implements MeterBinder, TransitionListen
 						transition.to().name()))
 				.description("State transitions this instance made")
 				.register(meterRegistry);
-			add(transition.circuitBreakerName(), List.of(counter));
+			meters(meterRegistry, transition.circuitBreakerName()).transitions.add(counter);
 		}
 		counter.increment();
 	}

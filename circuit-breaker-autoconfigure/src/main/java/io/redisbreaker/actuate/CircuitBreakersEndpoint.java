@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -48,7 +47,7 @@ public class CircuitBreakersEndpoint {
 	/** Every breaker of the fleet, sorted by name. */
 	@ReadOperation
 	public CircuitBreakers circuitBreakers() {
-		return new CircuitBreakers(details(knownNames()));
+		return new CircuitBreakers(details(this.registry.getFleetNames()));
 	}
 
 	/** One breaker, or {@code null} (404) when no instance uses it. */
@@ -80,7 +79,7 @@ public class CircuitBreakersEndpoint {
 	 */
 	@DeleteOperation
 	public CircuitBreakers resetAll() {
-		Set<String> names = knownNames();
+		Set<String> names = this.registry.getFleetNames();
 		List<CompletableFuture<?>> resets = new ArrayList<>();
 		for (String name : names) {
 			resets.add(this.registry.operateAsync(name, OperatorCommand.CLOSE, UpdateState.RESET.reason)
@@ -88,17 +87,6 @@ public class CircuitBreakersEndpoint {
 		}
 		Failures.join(CompletableFuture.allOf(resets.toArray(CompletableFuture[]::new)));
 		return new CircuitBreakers(details(names));
-	}
-
-	/** The names listed in the store, and this JVM's breakers (listed or not, say after a FLUSHALL). */
-	private Set<String> knownNames() {
-		Set<String> names = new TreeSet<>(this.registry.getAllNames());
-		for (CircuitBreaker breaker : this.registry.getAllCircuitBreakers()) {
-			if (!breaker.isOverLimit()) {
-				names.add(breaker.getName());
-			}
-		}
-		return names;
 	}
 
 	private Map<String, CircuitBreakerDetails> details(Set<String> names) {

@@ -2,10 +2,8 @@ package io.redisbreaker.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -13,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
@@ -102,11 +99,8 @@ public final class FleetStates implements TransitionListener, AutoCloseable {
 	 */
 	public void refresh() {
 		try {
-			Set<String> names = new HashSet<>(this.registry.getAllNames());
-			for (CircuitBreaker breaker : this.registry.getAllCircuitBreakers()) {
-				names.add(breaker.getName());
-			}
-			Map<String, CircuitSnapshot> snapshots = this.registry.snapshots(names).toCompletableFuture()
+			Map<String, CircuitSnapshot> snapshots = this.registry.snapshots(this.registry.getFleetNames())
+				.toCompletableFuture()
 				.get(10, TimeUnit.SECONDS);
 			snapshots.forEach((name, snapshot) -> this.states.merge(name, known(snapshot),
 					(before, now) -> (now.epoch() >= before.epoch()) ? now : before));

@@ -1,14 +1,12 @@
 package io.redisbreaker.autoconfigure;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.redisbreaker.core.BreakerStore;
-import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.TransitionRelay;
 import io.redisbreaker.store.FailoverBreakerStore;
@@ -59,10 +57,7 @@ final class BreakerHousekeeping implements AutoCloseable {
 			this.registry.evictIdle(this.idle);
 			// Twice the period, so a breaker used just before the last round is not missed.
 			this.registry.relist(this.period.multipliedBy(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-			Set<String> inUse = new HashSet<>(this.store.names().toCompletableFuture().get(10, TimeUnit.SECONDS));
-			for (CircuitBreaker breaker : this.registry.getAllCircuitBreakers()) {
-				inUse.add(breaker.getName());
-			}
+			Set<String> inUse = this.registry.getFleetNames();
 			this.relay.retain(inUse::contains);
 			if (this.store instanceof FailoverBreakerStore failover) {
 				failover.retain(inUse::contains);

@@ -269,6 +269,21 @@ public final class CircuitBreakerRegistry {
 	}
 
 	/**
+	 * The breakers of the whole fleet: the names the store lists and the breakers this JVM uses (listed
+	 * or not, say right after a FLUSHALL), sorted; never creates one. Breakers that protect nothing
+	 * (over the limit) are not among them.
+	 */
+	public Set<String> getFleetNames() {
+		Set<String> names = getAllNames();
+		this.breakers.forEach((name, registered) -> {
+			if (!registered.breaker().isOverLimit()) {
+				names.add(name);
+			}
+		});
+		return names;
+	}
+
+	/**
 	 * The settings this JVM reads and uses a breaker with: its breaker's if it has one, else those
 	 * {@link #circuitBreaker(String)} would give it.
 	 */

@@ -7,7 +7,7 @@ import java.util.Map;
 import com.jayway.jsonpath.JsonPath;
 import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.WithRedisServer;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,9 @@ class CircuitBreakersEndpointTests {
 
 	private final RedisServer server;
 
-	private FleetApplications fleet;
+	/** Closed after each test by JUnit, so the instances of one test never meet the next. */
+	@AutoClose
+	private final FleetApplications fleet;
 
 	private FleetApplications.Instance a;
 
@@ -35,18 +37,13 @@ class CircuitBreakersEndpointTests {
 
 	CircuitBreakersEndpointTests(RedisServer server) {
 		this.server = server;
+		this.fleet = new FleetApplications(server);
 	}
 
 	@BeforeEach
 	void startTwoInstances() {
-		this.fleet = new FleetApplications(this.server);
 		this.a = this.fleet.start("instance-a", "management.endpoint.circuitbreakers.access=unrestricted");
 		this.b = this.fleet.start("instance-b", "management.endpoint.circuitbreakers.access=unrestricted");
-	}
-
-	@AfterEach
-	void stop() {
-		this.fleet.close();
 	}
 
 	@Test
@@ -125,10 +122,12 @@ class CircuitBreakersEndpointTests {
 
 	@Test
 	void writingToAnUnknownBreakerIs404AndCreatesNothing() {
+		Object keysBefore = this.server.command("DBSIZE");
 		HttpResponse<String> response = this.a.post(ENDPOINT + "/nobody/uses/this", "{\"updateState\":\"FORCE_OPEN\"}");
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertThat(response.body()).contains("nobody/uses/this");
-		assertThat(this.server.command("KEYS", "cb:{nobody*")).asList().isEmpty();
+		assertThat(this.server.command("DBSIZE")).isEqualTo(keysBefore);
+		assertThat(this.server.command("EXISTS", "cb:{nobody/uses/this}", "cb:{nobody/uses/this}:events")).isEqualTo(0L);
 		assertThat(this.server.command("ZSCORE", "cb:index", "nobody/uses/this")).isNull();
 	}
 

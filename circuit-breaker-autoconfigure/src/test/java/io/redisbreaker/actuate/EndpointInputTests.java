@@ -10,8 +10,7 @@ import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
 import io.redisbreaker.testsupport.WithRedisServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,20 +26,13 @@ class EndpointInputTests {
 
 	private final RedisServer server;
 
-	private FleetApplications fleet;
+	/** Closed after each test by JUnit, so the instances of one test never meet the next. */
+	@AutoClose
+	private final FleetApplications fleet;
 
 	EndpointInputTests(RedisServer server) {
 		this.server = server;
-	}
-
-	@BeforeEach
-	void create() {
-		this.fleet = new FleetApplications(this.server);
-	}
-
-	@AfterEach
-	void stop() {
-		this.fleet.close();
+		this.fleet = new FleetApplications(server);
 	}
 
 	@Test

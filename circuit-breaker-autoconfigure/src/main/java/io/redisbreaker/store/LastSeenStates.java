@@ -27,7 +27,16 @@ final class LastSeenStates {
 	record Start(CircuitState state, long epoch, @Nullable Duration openFor) {
 	}
 
-	private record Seen(CircuitState state, long epoch, long openUntilNanos) {
+	/**
+	 * @param forgotten the epoch last seen before the state was lost: what arrives late of that epoch or
+	 * an earlier one (a reply, a Pub/Sub message) is history and must not come back
+	 */
+	private record Seen(CircuitState state, long epoch, long openUntilNanos, long forgotten) {
+
+		Seen(CircuitState state, long epoch, long openUntilNanos) {
+			this(state, epoch, openUntilNanos, 0);
+		}
+
 	}
 
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
@@ -81,7 +90,10 @@ final class LastSeenStates {
 			// before is gone too.
 			if (before != null && answer && epoch == 0 && before.epoch() > 0) {
 				lostState[0] = (before.state() != CircuitState.CLOSED) ? before.state() : null;
-				return new Seen(state, epoch, openUntilNanos);
+				return new Seen(state, epoch, openUntilNanos, before.epoch());
+			}
+			if (before != null && epoch > 0 && epoch <= before.forgotten()) {
+				return before;
 			}
 			if (before == null || epoch > before.epoch()) {
 				return new Seen(state, epoch, openUntilNanos);

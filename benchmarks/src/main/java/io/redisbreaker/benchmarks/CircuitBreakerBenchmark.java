@@ -10,6 +10,7 @@ import io.redisbreaker.annotation.CircuitProtected;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitBreakerConfigs;
 import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.Consistency;
 import io.redisbreaker.store.memory.InMemoryBreakerStore;
 import io.redisbreaker.testsupport.RedisServer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +58,9 @@ public class CircuitBreakerBenchmark {
 
 	private io.github.resilience4j.circuitbreaker.CircuitBreaker resilience4j;
 
-	private io.redisbreaker.core.CircuitBreaker shared;
+	private io.redisbreaker.core.CircuitBreaker bounded;
+
+	private io.redisbreaker.core.CircuitBreaker strict;
 
 	private io.redisbreaker.core.CircuitBreaker inMemory;
 
@@ -70,11 +73,17 @@ public class CircuitBreakerBenchmark {
 		this.redis = RedisServer.startProcess();
 		this.context = new SpringApplication(Application.class).run("--spring.main.web-application-type=none",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN",
-				"--spring.data.redis.host=" + this.redis.host(), "--spring.data.redis.port=" + this.redis.port());
+				"--spring.data.redis.host=" + this.redis.host(), "--spring.data.redis.port=" + this.redis.port(),
+				"--circuitbreaker.instances[bench/strict].consistency=strict",
+				"--circuitbreaker.instances[bench/annotation-strict].consistency=strict");
 		this.services = this.context.getBean(AnnotatedServices.class);
-		this.shared = this.context.getBean(CircuitBreakerRegistry.class).circuitBreaker("bench/shared");
+		CircuitBreakerRegistry registry = this.context.getBean(CircuitBreakerRegistry.class);
+		this.bounded = registry.circuitBreaker("bench/bounded");
+		this.strict = registry.circuitBreaker("bench/strict");
+		// The in-memory state machine alone, deciding every call (what the Redis path adds is measured above).
 		this.inMemory = new CircuitBreakerRegistry(new InMemoryBreakerStore("bench"),
-				CircuitBreakerConfigs.of(CircuitBreakerConfig.ofDefaults()), (transition) -> {
+				CircuitBreakerConfigs.of(CircuitBreakerConfig.builder().consistency(Consistency.STRICT).build()),
+				(transition) -> {
 				}, "bench")
 			.circuitBreaker("bench/memory");
 		this.resilience4j = io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("bench");
@@ -123,13 +132,23 @@ public class CircuitBreakerBenchmark {
 	}
 
 	@Benchmark
-	public long redisStoreProgrammatic() {
-		return this.shared.executeSupplier(this::work);
+	public long redisBoundedProgrammatic() {
+		return this.bounded.executeSupplier(this::work);
 	}
 
 	@Benchmark
-	public long redisStoreAnnotation() {
+	public long redisStrictProgrammatic() {
+		return this.strict.executeSupplier(this::work);
+	}
+
+	@Benchmark
+	public long redisBoundedAnnotation() {
 		return this.services.circuitProtected(this);
+	}
+
+	@Benchmark
+	public long redisStrictAnnotation() {
+		return this.services.circuitProtectedStrict(this);
 	}
 
 	@SpringBootConfiguration
@@ -153,6 +172,11 @@ public class CircuitBreakerBenchmark {
 
 		@CircuitProtected(name = "bench/annotation")
 		public long circuitProtected(CircuitBreakerBenchmark benchmark) {
+			return benchmark.work();
+		}
+
+		@CircuitProtected(name = "bench/annotation-strict")
+		public long circuitProtectedStrict(CircuitBreakerBenchmark benchmark) {
 			return benchmark.work();
 		}
 

@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.Consistency;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,6 +67,13 @@ public class BreakerSettings {
 
 	/** Upper bound of the growing open timeout. Default 10m. */
 	private @Nullable Duration maxOpenTimeout;
+
+	/**
+	 * bounded: calls are decided by this instance's view of the shared state, at most max-staleness
+	 * old, and outcomes are merged into it in batches (no Redis round trip per call). strict: every call
+	 * is decided by one atomic script in Redis. Default bounded.
+	 */
+	private @Nullable Consistency consistency;
 
 	/** Exceptions that count as failures; by default every exception that is not ignored. */
 	private @Nullable List<Class<? extends Throwable>> recordExceptions;
@@ -179,6 +187,7 @@ public class BreakerSettings {
 		set(this.slowCallRateThreshold, builder::slowCallRateThreshold);
 		set(this.openTimeoutMultiplier, builder::openTimeoutMultiplier);
 		set(this.maxOpenTimeout, builder::maxOpenTimeout);
+		set(this.consistency, builder::consistency);
 		set(this.recordExceptions, builder::recordExceptions);
 		set(this.ignoreExceptions, builder::ignoreExceptions);
 		return builder;
@@ -284,6 +293,14 @@ public class BreakerSettings {
 
 	public void setMaxOpenTimeout(@Nullable Duration maxOpenTimeout) {
 		this.maxOpenTimeout = maxOpenTimeout;
+	}
+
+	public @Nullable Consistency getConsistency() {
+		return this.consistency;
+	}
+
+	public void setConsistency(@Nullable Consistency consistency) {
+		this.consistency = consistency;
 	}
 
 	public @Nullable List<Class<? extends Throwable>> getRecordExceptions() {

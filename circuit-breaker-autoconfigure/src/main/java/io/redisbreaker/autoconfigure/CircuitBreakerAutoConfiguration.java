@@ -99,12 +99,13 @@ public final class CircuitBreakerAutoConfiguration {
 				keys, properties.resolveInstanceId(), properties.getKeyTtl()) : null, keys);
 	}
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	CircuitBreakerRegistry redisCircuitBreakerRegistry(BreakerStore store, CircuitBreakerProperties properties,
 			TransitionRelay relay) {
 		return new CircuitBreakerRegistry(store, properties.toConfigs(), relay.asListener(),
-				properties.resolveInstanceId(), properties.getMaxBreakers(), properties.getOverflowPolicy());
+				properties.resolveInstanceId(), properties.getMaxBreakers(), properties.getOverflowPolicy(),
+				properties.toViewOptions());
 	}
 
 	/** The fleet's states for meters and health; reads nothing until one of them asks. */
@@ -125,11 +126,15 @@ public final class CircuitBreakerAutoConfiguration {
 	@Bean(destroyMethod = "destroy")
 	@ConditionalOnMissingBean
 	RedisTransitionSubscriber circuitBreakerTransitionSubscriber(RedisConnectionFactory connectionFactory,
-			BreakerKeys keys, CircuitBreakerProperties properties, TransitionRelay relay, BreakerStore store) {
-		TransitionListener heard = (store instanceof FailoverBreakerStore failover) ? (transition) -> {
-			failover.observe(transition);
+			BreakerKeys keys, CircuitBreakerProperties properties, TransitionRelay relay, BreakerStore store,
+			CircuitBreakerRegistry registry) {
+		TransitionListener heard = (transition) -> {
+			if (store instanceof FailoverBreakerStore failover) {
+				failover.observe(transition);
+			}
+			registry.observe(transition);
 			relay.tell(transition);
-		} : relay.asListener();
+		};
 		return new RedisTransitionSubscriber(connectionFactory, keys, properties.resolveInstanceId(), heard,
 				properties.getRedisProbeInterval());
 	}

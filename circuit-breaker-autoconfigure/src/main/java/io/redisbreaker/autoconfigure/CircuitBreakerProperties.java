@@ -13,6 +13,7 @@ import io.redisbreaker.core.BreakerNames;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitBreakerConfigs;
 import io.redisbreaker.core.CircuitBreakerRegistry;
+import io.redisbreaker.core.ViewOptions;
 import io.redisbreaker.core.OverflowPolicy;
 import io.redisbreaker.store.FailoverOptions;
 import io.redisbreaker.store.RedisFailurePolicy;
@@ -83,6 +84,20 @@ public class CircuitBreakerProperties {
 	 * and a counter) or deny (rejected like an open breaker, so its fallback runs).
 	 */
 	private OverflowPolicy overflowPolicy = OverflowPolicy.ALLOW;
+
+	/**
+	 * The oldest a breaker's local view of the shared state may be and still decide calls (consistency
+	 * bounded); older, Redis decides. Another instance's transition reaches this one by Pub/Sub at once;
+	 * this bounds how late it can be when a message is lost.
+	 */
+	private Duration maxStaleness = ViewOptions.DEFAULT_MAX_STALENESS;
+
+	/**
+	 * How often outcomes counted locally (consistency bounded) are sent to Redis, in one pipelined round
+	 * trip for all breakers with news, and local views are read again; at once when unsent failures could
+	 * cross a threshold. At most a third of max-staleness.
+	 */
+	private Duration flushInterval = ViewOptions.DEFAULT_FLUSH_INTERVAL;
 
 	/** Micrometer metrics of the breakers. */
 	@NestedConfigurationProperty
@@ -264,6 +279,27 @@ public class CircuitBreakerProperties {
 
 	public void setInstanceId(@Nullable String instanceId) {
 		this.instanceId = instanceId;
+	}
+
+	public Duration getMaxStaleness() {
+		return this.maxStaleness;
+	}
+
+	public void setMaxStaleness(Duration maxStaleness) {
+		this.maxStaleness = maxStaleness;
+	}
+
+	public Duration getFlushInterval() {
+		return this.flushInterval;
+	}
+
+	public void setFlushInterval(Duration flushInterval) {
+		this.flushInterval = flushInterval;
+	}
+
+	/** The local views' settings; fails naming max-staleness and flush-interval when they do not fit. */
+	public ViewOptions toViewOptions() {
+		return new ViewOptions(this.maxStaleness, this.flushInterval);
 	}
 
 	public int getMaxBreakers() {

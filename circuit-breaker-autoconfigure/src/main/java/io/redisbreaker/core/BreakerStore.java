@@ -27,6 +27,13 @@ public interface BreakerStore {
 	CompletionStage<StateChange> record(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome);
 
+	/**
+	 * Merges a batch of this instance's outcomes into the state ({@link Consistency#BOUNDED}) and answers
+	 * the state afterwards; an empty batch only reads it. A batch counts at most once, however often it
+	 * is sent.
+	 */
+	CompletionStage<MergeResult> merge(String name, CircuitBreakerConfig config, OutcomeBatch batch);
+
 	/** Applies an operator command (force open, disable, close). */
 	CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason);
 

@@ -3,7 +3,7 @@ package io.redisbreaker.core;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 
 /**
@@ -20,7 +20,11 @@ public final class CallPermit {
 
 	private final long startNanos = System.nanoTime();
 
-	private final AtomicBoolean reported = new AtomicBoolean();
+	private static final AtomicIntegerFieldUpdater<CallPermit> REPORTED = AtomicIntegerFieldUpdater
+		.newUpdater(CallPermit.class, "reported");
+
+	/** 1 once reported; a field updater rather than an AtomicBoolean, so a permit is one object. */
+	private volatile int reported;
 
 	CallPermit(CircuitBreaker breaker, Admission admission) {
 		this.breaker = breaker;
@@ -46,7 +50,7 @@ public final class CallPermit {
 	public void recordSuccess() {
 		if (claim()) {
 			long nanos = nanos();
-			this.breaker.record(this.admission, this.breaker.getConfig().outcome(Duration.ofNanos(nanos)), nanos);
+			this.breaker.record(this.admission, this.breaker.getConfig().outcome(nanos), nanos);
 		}
 	}
 
@@ -72,8 +76,7 @@ public final class CallPermit {
 			return done();
 		}
 		long nanos = nanos();
-		return this.breaker.recordAsync(this.admission, this.breaker.getConfig().outcome(Duration.ofNanos(nanos)),
-				nanos);
+		return this.breaker.recordAsync(this.admission, this.breaker.getConfig().outcome(nanos), nanos);
 	}
 
 	/** Like {@link #recordFailure(Throwable)} without waiting for the store. */
@@ -97,7 +100,7 @@ public final class CallPermit {
 
 	/** Only the first report counts. */
 	private boolean claim() {
-		return this.reported.compareAndSet(false, true);
+		return REPORTED.compareAndSet(this, 0, 1);
 	}
 
 	private static CompletionStage<Void> done() {

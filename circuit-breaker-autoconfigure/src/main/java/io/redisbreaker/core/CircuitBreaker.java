@@ -13,11 +13,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One named circuit breaker. Its state lives in a {@link BreakerStore} shared by every instance of
- * the application; this object only asks the store and reports back. Get it from the
- * {@link CircuitBreakerRegistry}, which keeps one per name.
+ * the application. Get it from the {@link CircuitBreakerRegistry}, which keeps one per name.
  * <p>
- * A protected call costs one store operation before it (the decision, and in half-open state the
- * trial permit) and one after it (the outcome).
+ * With {@link Consistency#STRICT} a protected call costs one store operation before it (the decision,
+ * and in half-open state the trial permit) and one after it (the outcome, not waited for). With
+ * {@link Consistency#BOUNDED} (the default) a {@link LocalView} of the shared state decides and counts
+ * here, and the registry's {@link OutcomeFlusher} merges the counts into the shared state in batches;
+ * the store is asked only when the view is stale, half-open, or at the end of an open time.
  */
 public final class CircuitBreaker {
 
@@ -40,22 +42,37 @@ public final class CircuitBreaker {
 	/** Why this breaker protects nothing (over the limit on breakers), or {@code null} when it does. */
 	private final @Nullable OverLimit overLimit;
 
+	/** The local view of the shared state ({@link Consistency#BOUNDED}), or {@code null}. */
+	private final @Nullable LocalView view;
+
+	/** Sends what the view counted; {@code null} when there is no view. */
+	private final @Nullable OutcomeFlusher flusher;
+
+	private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
 	/** When a call last asked this breaker, coarsely (see {@link #touch()}). */
 	private volatile long lastUsedNanos = System.nanoTime();
 
 	CircuitBreaker(String name, CircuitBreakerConfig config, BreakerStore store, TransitionListener listener,
-			String instanceId) {
-		this(name, config, store, listener, instanceId, null);
+			String instanceId, @Nullable LocalView view, OutcomeFlusher flusher) {
+		this(name, config, store, listener, instanceId, null, view, flusher);
 	}
 
 	private CircuitBreaker(String name, CircuitBreakerConfig config, BreakerStore store, TransitionListener listener,
-			String instanceId, @Nullable OverLimit overLimit) {
+			String instanceId, @Nullable OverLimit overLimit, @Nullable LocalView view,
+			@Nullable OutcomeFlusher flusher) {
 		this.name = BreakerNames.validate(name);
 		this.config = config;
 		this.store = store;
 		this.listener = listener;
 		this.instanceId = instanceId;
 		this.overLimit = overLimit;
+		boolean bounded = overLimit == null && view != null && flusher != null;
+		this.view = bounded ? view : null;
+		this.flusher = bounded ? flusher : null;
+		if (bounded) {
+			flusher.start();
+		}
 	}
 
 	/**
@@ -65,7 +82,7 @@ public final class CircuitBreaker {
 	static CircuitBreaker overLimit(String name, CircuitBreakerConfig config, BreakerStore store, String instanceId,
 			boolean deny, String reason) {
 		return new CircuitBreaker(name, config, store, (transition) -> {
-		}, instanceId, new OverLimit(deny, reason));
+		}, instanceId, new OverLimit(deny, reason), null, null);
 	}
 
 	/** @param deny whether calls are rejected; @param reason why, for the rejection's message */
@@ -117,8 +134,19 @@ public final class CircuitBreaker {
 		if (this.overLimit != null) {
 			return permit(Admission.untracked(!this.overLimit.deny(), CircuitState.CLOSED));
 		}
-		// Joined here so listeners run on the caller's thread, never on a Redis I/O thread.
-		return permit(Failures.join(this.store.acquire(this.name, this.config, nextPermitId())));
+		LocalView view = this.view;
+		if (view == null) {
+			// Joined here so listeners run on the caller's thread, never on a Redis I/O thread.
+			return permit(Failures.join(this.store.acquire(this.name, this.config, nextPermitId())));
+		}
+		long now = System.nanoTime();
+		Admission decided = view.decide(now, this.flusher.maxStalenessNanos());
+		if (decided != null) {
+			return permit(decided);
+		}
+		Admission answered = Failures.join(this.store.acquire(this.name, this.config, nextPermitId()));
+		view.learn(answered, now);
+		return permit(answered);
 	}
 
 	/** Like {@link #acquirePermission()}, but empty instead of throwing when the call is not permitted. */
@@ -146,7 +174,25 @@ public final class CircuitBreaker {
 				return CompletableFuture.failedFuture(ex);
 			}
 		}
-		return this.store.acquire(this.name, this.config, nextPermitId()).thenApplyAsync(this::permit, Callbacks.executor());
+		LocalView view = this.view;
+		if (view == null) {
+			return this.store.acquire(this.name, this.config, nextPermitId()).thenApplyAsync(this::permit,
+					Callbacks.executor());
+		}
+		long now = System.nanoTime();
+		Admission decided = view.decide(now, this.flusher.maxStalenessNanos());
+		if (decided != null) {
+			try {
+				return CompletableFuture.completedFuture(permit(decided));
+			}
+			catch (CircuitBreakerOpenException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+		return this.store.acquire(this.name, this.config, nextPermitId()).thenApplyAsync((answered) -> {
+			view.learn(answered, now);
+			return permit(answered);
+		}, Callbacks.executor());
 	}
 
 	private CallPermit permit(Admission admission) {
@@ -275,7 +321,11 @@ public final class CircuitBreaker {
 			throw new IllegalStateException("Circuit breaker '" + this.name + "' was not created ("
 					+ this.overLimit.reason() + "), so it cannot be " + reason);
 		}
+		long asked = System.nanoTime();
 		StateChange change = Failures.join(this.store.operate(this.name, command, reason));
+		if (this.view != null) {
+			this.view.learn(change, asked);
+		}
 		notify(change.transition());
 		return change.state();
 	}
@@ -288,7 +338,7 @@ public final class CircuitBreaker {
 	 */
 	void record(Admission admission, CallOutcome outcome, long nanos) {
 		this.counts.record(outcome, nanos);
-		if (this.overLimit != null) {
+		if (this.overLimit != null || countedInView(admission, outcome)) {
 			return;
 		}
 		CompletableFuture<StateChange> sent;
@@ -314,10 +364,83 @@ public final class CircuitBreaker {
 
 	CompletionStage<Void> recordAsync(Admission admission, CallOutcome outcome, long nanos) {
 		this.counts.record(outcome, nanos);
-		if (this.overLimit != null) {
-			return CompletableFuture.completedFuture(null);
+		if (this.overLimit != null || countedInView(admission, outcome)) {
+			return DONE;
 		}
 		return this.store.record(this.name, this.config, admission, outcome).handleAsync(this::recorded, Callbacks.executor());
+	}
+
+	/**
+	 * Counts the outcome in the local view when the shared state admitted the call while closed (a
+	 * trial call's outcome, or one the failure policy admitted, goes to the store as it would without
+	 * a view); wakes the flusher when the unsent outcomes could cross a threshold.
+	 */
+	private boolean countedInView(Admission admission, CallOutcome outcome) {
+		LocalView view = this.view;
+		if (view == null || admission.permitId() != null || admission.issuer() != Admission.Issuer.SHARED
+				|| admission.state() != CircuitState.CLOSED) {
+			return false;
+		}
+		if (outcome != CallOutcome.IGNORED && view.count(admission.epoch(), outcome, this.config)) {
+			// Sent from this thread, ahead of its next decision on the same connection, and the store
+			// decides until it is answered: this instance never admits a call past its own trip.
+			view.urgentSent();
+			CompletableFuture<?> sent = send(view, view.nextBatch(), System.nanoTime());
+			if (sent == null) {
+				view.urgentAnswered();
+			}
+			else {
+				sent.whenComplete((done, failure) -> view.urgentAnswered());
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Sends the view's batch when it has outcomes to send, or when it is about to turn stale and the
+	 * breaker was used lately; the answer is learned, and a transition the batch made is told.
+	 */
+	@Nullable CompletableFuture<?> flush(long now, long refreshAgeNanos, long idleNanos) {
+		LocalView view = this.view;
+		if (view == null || (!view.hasPending()
+				&& (now - this.lastUsedNanos > idleNanos || !view.isOlderThan(now, refreshAgeNanos)))) {
+			return null;
+		}
+		return send(view, view.nextBatch(), now);
+	}
+
+	private @Nullable CompletableFuture<?> send(LocalView view, OutcomeBatch batch, long now) {
+		CompletionStage<MergeResult> merged;
+		try {
+			merged = this.store.merge(this.name, this.config, batch);
+		}
+		catch (RuntimeException ex) {
+			view.failed(batch);
+			return null;
+		}
+		return merged.toCompletableFuture().whenComplete((result, failure) -> {
+			if (failure != null) {
+				view.failed(batch);
+				logger.debug("Could not merge the outcomes of circuit breaker '" + this.name + "'", failure);
+				return;
+			}
+			view.learn(result, now);
+			if (result.transition() != null) {
+				CompletableFuture.runAsync(() -> notify(result.transition()), Callbacks.executor());
+			}
+		});
+	}
+
+	/** Learns a transition another instance made (told by Pub/Sub). */
+	void hear(StateTransition transition) {
+		if (this.view != null) {
+			this.view.learn(transition, this.config);
+		}
+	}
+
+	/** What the local view holds, or {@code null} without one or before it learned anything. */
+	@Nullable CircuitState viewState() {
+		return (this.view != null) ? this.view.state() : null;
 	}
 
 	private @Nullable Void recorded(@Nullable StateChange change,
@@ -334,6 +457,9 @@ public final class CircuitBreaker {
 
 	private void notify(@Nullable StateTransition transition) {
 		if (transition != null) {
+			if (this.view != null) {
+				this.view.learn(transition, this.config);
+			}
 			this.listener.onTransition(transition);
 		}
 	}

@@ -39,6 +39,9 @@ public final class CircuitBreakerConfig {
 
 	public static final Duration DEFAULT_MAX_OPEN_TIMEOUT = Duration.ofMinutes(10);
 
+	/** By default the call decision comes from a local view of the shared state (see {@link Consistency}). */
+	public static final Consistency DEFAULT_CONSISTENCY = Consistency.BOUNDED;
+
 	/** The sliding window is kept in at most this many buckets, so its cost does not grow with traffic. */
 	static final int WINDOW_BUCKETS = 60;
 
@@ -70,6 +73,10 @@ public final class CircuitBreakerConfig {
 
 	private final ExceptionClassifier exceptions;
 
+	private final Consistency consistency;
+
+	private final long slowCallNanos;
+
 	private CircuitBreakerConfig(Builder builder) {
 		this.failureThreshold = builder.failureThreshold;
 		this.successThreshold = builder.successThreshold;
@@ -84,6 +91,17 @@ public final class CircuitBreakerConfig {
 		this.openTimeoutMultiplier = builder.openTimeoutMultiplier;
 		this.maxOpenTimeout = builder.maxOpenTimeout;
 		this.exceptions = new ExceptionClassifier(builder.recordExceptions, builder.ignoreExceptions);
+		this.consistency = builder.consistency;
+		this.slowCallNanos = saturatedNanos(builder.slowCallDurationThreshold);
+	}
+
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	public static CircuitBreakerConfig ofDefaults() {
@@ -97,6 +115,11 @@ public final class CircuitBreakerConfig {
 	/** A builder starting from this configuration's values. */
 	public Builder toBuilder() {
 		return new Builder(this);
+	}
+
+	/** How the call decision and the shared state relate: {@link Consistency#BOUNDED} or {@link Consistency#STRICT}. */
+	public Consistency getConsistency() {
+		return this.consistency;
 	}
 
 	/** Consecutive failures (within the sliding window) that open the breaker. */
@@ -195,6 +218,11 @@ public final class CircuitBreakerConfig {
 		return CallOutcome.of(false, duration.compareTo(this.slowCallDurationThreshold) >= 0);
 	}
 
+	/** The outcome of a call that took {@code nanos} and succeeded (no {@code Duration} per call). */
+	CallOutcome outcome(long nanos) {
+		return CallOutcome.of(false, nanos >= this.slowCallNanos);
+	}
+
 	/** The open timeout after {@code reopens} consecutive failed trial periods. */
 	public Duration openTimeoutAfter(int reopens) {
 		double millis = this.openTimeout.toMillis() * Math.pow(this.openTimeoutMultiplier, reopens);
@@ -243,7 +271,8 @@ public final class CircuitBreakerConfig {
 				&& this.slowCallDurationThreshold.equals(that.slowCallDurationThreshold)
 				&& this.slowCallRateThreshold == that.slowCallRateThreshold
 				&& this.openTimeoutMultiplier == that.openTimeoutMultiplier
-				&& this.maxOpenTimeout.equals(that.maxOpenTimeout) && this.exceptions.equals(that.exceptions);
+				&& this.maxOpenTimeout.equals(that.maxOpenTimeout) && this.exceptions.equals(that.exceptions)
+				&& this.consistency == that.consistency;
 	}
 
 	@Override
@@ -261,7 +290,7 @@ public final class CircuitBreakerConfig {
 				+ this.minimumCalls + ", slowCallDurationThreshold=" + this.slowCallDurationThreshold
 				+ ", slowCallRateThreshold=" + this.slowCallRateThreshold + ", openTimeoutMultiplier="
 				+ this.openTimeoutMultiplier + ", maxOpenTimeout=" + this.maxOpenTimeout + ", " + this.exceptions
-				+ "]";
+				+ ", consistency=" + this.consistency + "]";
 	}
 
 	/**
@@ -298,6 +327,8 @@ public final class CircuitBreakerConfig {
 
 		private List<Class<? extends Throwable>> ignoreExceptions = List.of();
 
+		private Consistency consistency = DEFAULT_CONSISTENCY;
+
 		private Builder() {
 		}
 
@@ -316,6 +347,7 @@ public final class CircuitBreakerConfig {
 			this.maxOpenTimeout = config.maxOpenTimeout;
 			this.recordExceptions = config.getRecordExceptions();
 			this.ignoreExceptions = config.getIgnoreExceptions();
+			this.consistency = config.consistency;
 		}
 
 		public Builder failureThreshold(int failureThreshold) {
@@ -385,6 +417,11 @@ public final class CircuitBreakerConfig {
 
 		public Builder ignoreExceptions(List<Class<? extends Throwable>> ignoreExceptions) {
 			this.ignoreExceptions = List.copyOf(ignoreExceptions);
+			return this;
+		}
+
+		public Builder consistency(Consistency consistency) {
+			this.consistency = Objects.requireNonNull(consistency, "'consistency' must not be null");
 			return this;
 		}
 

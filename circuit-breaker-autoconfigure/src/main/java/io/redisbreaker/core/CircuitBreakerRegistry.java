@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -65,6 +66,11 @@ public final class CircuitBreakerRegistry {
 
 	private final LongAdder overLimitRequests = new LongAdder();
 
+	// One view per name, shared by a breaker and the one that replaced it (see circuitBreaker(String, String)).
+	private final Map<String, LocalView> views = new ConcurrentHashMap<>();
+
+	private final OutcomeFlusher flusher;
+
 	// Places taken in breakers, reserved before a breaker is created (see reserve()).
 	private final AtomicInteger size = new AtomicInteger();
 
@@ -82,6 +88,16 @@ public final class CircuitBreakerRegistry {
 	 */
 	public CircuitBreakerRegistry(BreakerStore store, CircuitBreakerConfigs configs, TransitionListener listener,
 			String instanceId, int maxBreakers, OverflowPolicy overflowPolicy) {
+		this(store, configs, listener, instanceId, maxBreakers, overflowPolicy, ViewOptions.defaults());
+	}
+
+	/**
+	 * @param maxBreakers the most breakers in this JVM (and, through the store, in the fleet)
+	 * @param overflowPolicy what calls of breakers beyond that limit do
+	 * @param views how the local views of breakers with {@link Consistency#BOUNDED} follow the shared state
+	 */
+	public CircuitBreakerRegistry(BreakerStore store, CircuitBreakerConfigs configs, TransitionListener listener,
+			String instanceId, int maxBreakers, OverflowPolicy overflowPolicy, ViewOptions views) {
 		if (maxBreakers < 1) {
 			throw new IllegalArgumentException("circuitbreaker.max-breakers must be at least 1 but was " + maxBreakers);
 		}
@@ -91,6 +107,7 @@ public final class CircuitBreakerRegistry {
 		this.instanceId = instanceId;
 		this.maxBreakers = maxBreakers;
 		this.overflowPolicy = overflowPolicy;
+		this.flusher = new OutcomeFlusher(views, this::getAllCircuitBreakers);
 	}
 
 	/** Default of {@code circuitbreaker.max-breakers}. */
@@ -104,6 +121,12 @@ public final class CircuitBreakerRegistry {
 	 * @return the breaker
 	 */
 	public CircuitBreaker circuitBreaker(String name) {
+		// Every name in the map was valid when it got there: the call of an existing breaker, the common
+		// case, is one lookup.
+		Registered known = this.breakers.get(name);
+		if (known != null) {
+			return counted(known.breaker());
+		}
 		String key = BreakerNames.validate(name);
 		Registered registered = this.breakers.get(key);
 		if (registered == null) {
@@ -135,13 +158,13 @@ public final class CircuitBreakerRegistry {
 	 */
 	public CircuitBreaker circuitBreaker(String name, String configuration) {
 		CircuitBreakerConfig config = this.configs.require(configuration);
-		String settings = "configuration '" + configuration + "'";
-		String valid = BreakerNames.validate(name);
-		Registered known = this.breakers.get(valid);
+		Registered known = this.breakers.get(name);
 		if (known != null && !known.isImplicit() && known.breaker().getConfig().equals(config)) {
 			// The common case, once per call: nothing to decide, nothing to lock.
 			return counted(known.breaker());
 		}
+		String valid = (known != null) ? name : BreakerNames.validate(name);
+		String settings = "configuration '" + configuration + "'";
 		boolean reserved = known == null;
 		if (reserved && !reserve()) {
 			return counted(overLimit(valid, config));
@@ -311,10 +334,9 @@ public final class CircuitBreakerRegistry {
 	 * go out together; listeners are told when the store answers.
 	 */
 	public CompletionStage<StateChange> operateAsync(String name, OperatorCommand command, String reason) {
+		long asked = System.nanoTime();
 		return this.store.operate(BreakerNames.validate(name), command, reason).thenApplyAsync((change) -> {
-			if (change.transition() != null) {
-				this.listener.onTransition(change.transition());
-			}
+			operated(name, change, asked);
 			return change;
 		}, Callbacks.executor());
 	}
@@ -328,11 +350,21 @@ public final class CircuitBreakerRegistry {
 	 * @return the change
 	 */
 	public StateChange operate(String name, OperatorCommand command, String reason) {
+		long asked = System.nanoTime();
 		StateChange change = Failures.join(this.store.operate(BreakerNames.validate(name), command, reason));
+		operated(name, change, asked);
+		return change;
+	}
+
+	/** This instance's view follows an operator command at once, and its listeners hear of it. */
+	private void operated(String name, StateChange change, long askedNanos) {
+		LocalView view = this.views.get(name);
+		if (view != null) {
+			view.learn(change, askedNanos);
+		}
 		if (change.transition() != null) {
 			this.listener.onTransition(change.transition());
 		}
-		return change;
 	}
 
 	/**
@@ -347,6 +379,7 @@ public final class CircuitBreakerRegistry {
 			if (now - registered.breaker().lastUsedNanos() > idle.toNanos()
 					&& this.breakers.remove(name, registered)) {
 				this.size.decrementAndGet();
+				this.views.remove(name);
 				dropped.add(name);
 				this.reportedSettings.removeIf((reported) -> reported.startsWith(name + '\n'));
 			}
@@ -409,6 +442,39 @@ public final class CircuitBreakerRegistry {
 		}, Callbacks.executor());
 	}
 
+	/**
+	 * Learns a transition another instance made (heard on the transition channel), so the local view of
+	 * that breaker follows at once rather than at its next read.
+	 */
+	public void observe(StateTransition transition) {
+		Registered registered = this.breakers.get(transition.circuitBreakerName());
+		if (registered != null) {
+			registered.breaker().hear(transition);
+		}
+	}
+
+	/**
+	 * Sends the outcomes the local views counted now, without waiting for the next flush interval.
+	 * @return completes once the store answered every batch sent (or failed to)
+	 */
+	public CompletionStage<Void> flush() {
+		return this.flusher.flush();
+	}
+
+	/**
+	 * Stops the thread that sends the local views' outcomes; what they counted since the last flush is
+	 * sent first (waiting for it at most a second, so a shutdown with Redis away is not held up).
+	 */
+	public void close() {
+		try {
+			this.flusher.flush().get(1, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			logger.debug("Could not send the last outcomes of the circuit breakers", ex);
+		}
+		this.flusher.close();
+	}
+
 	public CircuitBreakerConfigs getConfigs() {
 		return this.configs;
 	}
@@ -418,7 +484,10 @@ public final class CircuitBreakerRegistry {
 	}
 
 	private Registered create(String name, CircuitBreakerConfig config, @Nullable String settings) {
-		CircuitBreaker breaker = new CircuitBreaker(name, config, this.store, this.listener, this.instanceId);
+		LocalView view = (config.getConsistency() == Consistency.BOUNDED)
+				? this.views.computeIfAbsent(name, (key) -> new LocalView()) : null;
+		CircuitBreaker breaker = new CircuitBreaker(name, config, this.store, this.listener, this.instanceId, view,
+				this.flusher);
 		this.store.register(name).thenAcceptAsync((listed) -> {
 			if (Boolean.FALSE.equals(listed)) {
 				// The fleet already has as many breakers as it may: this one protects nothing either.

@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import io.redisbreaker.core.MergeResult;
 import io.redisbreaker.core.OperatorCommand;
+import io.redisbreaker.core.OutcomeBatch;
 import io.redisbreaker.core.StateChange;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.BreakerStore;
@@ -288,6 +290,43 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 		if (this.pendingCount.get() > 0) {
 			sendPendingTrials();
 		}
+	}
+
+	/**
+	 * Merges the batch in Redis within the timeout. While the local breaker decides (policy
+	 * {@code local}, Redis away or this breaker's keys broken) the batch counts there instead, and the
+	 * view follows the local breaker; under the other policies it fails, the view goes stale, and calls
+	 * are decided by the policy. A transition the merge made after the caller gave up is still told.
+	 */
+	@Override
+	public CompletionStage<MergeResult> merge(String name, CircuitBreakerConfig config, OutcomeBatch batch) {
+		if (isLocal(name)) {
+			seedLocal(name, config);
+			return CompletableFuture.completedFuture(this.local.mergeUnfenced(name, config, batch));
+		}
+		if (!this.availability.isAvailable() || this.faults.isBroken(name)) {
+			return CompletableFuture.failedFuture(new IllegalStateException(
+					"Redis does not decide for circuit breaker '" + name + "' now"));
+		}
+		long started = System.nanoTime();
+		CompletableFuture<MergeResult> attempt = start(() -> this.shared.merge(name, config, batch));
+		CompletableFuture<MergeResult> answer = attempt.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		attempt.whenComplete((result, failure) -> {
+			if (failure == null) {
+				answered(name, started);
+				this.seen.remember(name, new StateChange(result.counted(), result.state(), result.epoch(), null));
+				if (answer.isCompletedExceptionally() && result.transition() != null) {
+					tellAsync(result.transition());
+				}
+			}
+			else if (BreakerFaults.concernsOneBreaker(failure)) {
+				this.faults.failed(name, failure);
+			}
+			else if (RedisAvailability.refusesWork(failure)) {
+				this.availability.failed(failure);
+			}
+		});
+		return answer;
 	}
 
 	@Override

@@ -107,10 +107,18 @@ class TransitionEventsTests {
 			CircuitState state = a.getBean(CircuitBreakerRegistry.class).circuitBreaker(BREAKER).forceOpen();
 			assertThat(state).isEqualTo(CircuitState.FORCED_OPEN);
 
-			// The state lives in Redis, so B sees it at once, before any message arrives.
+			// The state lives in Redis, so B reads it at once; B's calls obey it as soon as the message
+			// arrives, and without it once B's view is max-staleness old.
 			assertThat(b.getBean(CircuitBreakerRegistry.class).circuitBreaker(BREAKER).getState())
 				.isEqualTo(CircuitState.FORCED_OPEN);
 			PaymentService paymentsB = b.getBean(PaymentService.class);
+			Await.until(WAIT, () -> b.getBean(CircuitBreakerRegistry.class).circuitBreaker(BREAKER)
+				.tryAcquirePermission()
+				.map((permit) -> {
+					permit.release();
+					return false;
+				})
+				.orElse(true), "B to reject calls");
 			assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(() -> paymentsB.pay(false))
 				.satisfies((ex) -> {
 					assertThat(ex.getState()).isEqualTo(CircuitState.FORCED_OPEN);

@@ -23,7 +23,7 @@ class CallbacksTests {
 	void asynchronousPermissionsContinueOnReusedCallbackThreads() {
 		AtomicReference<CompletableFuture<Void>> gate = new AtomicReference<>();
 		CircuitBreaker breaker = new CircuitBreakerRegistry(gated(new InMemoryBreakerStore("a"), gate),
-				CircuitBreakerConfigs.of(CircuitBreakerConfig.ofDefaults()), (transition) -> {
+				CircuitBreakerConfigs.of(CircuitBreakerConfig.builder().consistency(Consistency.STRICT).build()), (transition) -> {
 				}, "a")
 			.circuitBreaker("callbacks");
 		Set<String> threads = new HashSet<>();

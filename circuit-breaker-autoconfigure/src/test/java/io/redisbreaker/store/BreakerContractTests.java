@@ -11,11 +11,14 @@ import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.Consistency;
 import io.redisbreaker.core.CircuitBreakerConfigs;
 import io.redisbreaker.core.CircuitBreakerOpenException;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.MergeResult;
+import io.redisbreaker.core.OutcomeBatch;
 import io.redisbreaker.core.StateTransition;
 import io.redisbreaker.testsupport.Await;
 import org.junit.jupiter.api.Tag;
@@ -72,8 +75,10 @@ abstract class BreakerContractTests {
 				instanceId);
 	}
 
+	/** Strict: these tests read the store right after a call; the bounded tests are {@code LocalViewTests}. */
 	static CircuitBreakerConfig.Builder config() {
 		return CircuitBreakerConfig.builder()
+			.consistency(Consistency.STRICT)
 			.failureThreshold(3)
 			.successThreshold(2)
 			.halfOpenMaxCalls(3)
@@ -186,6 +191,69 @@ abstract class BreakerContractTests {
 		fail(old, 1);
 		assertThat(old.getSnapshot().calls()).isEqualTo(2);
 		assertThat(old.getState()).isEqualTo(CircuitState.CLOSED);
+	}
+
+	// Batches of outcomes (consistency bounded), merged by the store.
+
+	/** A batch sent again after a lost reply counts once. */
+	@Test
+	void aBatchSentTwiceCountsOnce() {
+		BreakerStore store = store("instance-a");
+		CircuitBreakerConfig config = config().build();
+		long epoch = join(store.merge("batched", config, OutcomeBatch.read(0, 1))).epoch();
+		OutcomeBatch batch = new OutcomeBatch(epoch, 2, 4, 1, 0, 1, true);
+		MergeResult first = join(store.merge("batched", config, batch));
+		MergeResult again = join(store.merge("batched", config, batch));
+		assertThat(first.counted()).isTrue();
+		assertThat(again.counted()).isFalse();
+		assertThat(again.calls()).isEqualTo(4);
+		assertThat(again.failedCalls()).isEqualTo(1);
+		assertThat(join(store.snapshot("batched", config)).calls()).isEqualTo(4);
+	}
+
+	/**
+	 * The consecutive-failure rule merges a batch as a unit: one with a success restarts the run with
+	 * the batch's trailing failures, one without extends it, and the run that reaches the threshold opens.
+	 */
+	@Test
+	void aBatchWithASuccessRestartsTheRunAndABatchOfFailuresExtendsIt() {
+		BreakerStore store = store("instance-a");
+		CircuitBreakerConfig config = config().build();
+		assertThat(join(store.merge("runs", config, new OutcomeBatch(0, 1, 2, 2, 0, 2, false))).consecutiveFailures())
+			.isEqualTo(2);
+		MergeResult restarted = join(store.merge("runs", config, new OutcomeBatch(0, 2, 3, 2, 0, 1, true)));
+		assertThat(restarted.consecutiveFailures()).isEqualTo(1);
+		assertThat(restarted.state()).isEqualTo(CircuitState.CLOSED);
+		assertThat(join(store.merge("runs", config, new OutcomeBatch(0, 3, 1, 1, 0, 1, false))).consecutiveFailures())
+			.isEqualTo(2);
+		MergeResult opened = join(store.merge("runs", config, new OutcomeBatch(0, 4, 1, 1, 0, 1, false)));
+		assertThat(opened.state()).isEqualTo(CircuitState.OPEN);
+		assertThat(opened.openRemainingMillis()).isPositive().isLessThanOrEqualTo(300);
+		assertThat(opened.transition()).isNotNull().satisfies((t) -> {
+			assertThat(t.from()).isEqualTo(CircuitState.CLOSED);
+			assertThat(t.reason()).isEqualTo("failures: 3/3");
+		});
+		assertThat(join(store.snapshot("runs", config)).state()).isEqualTo(CircuitState.OPEN);
+	}
+
+	/** A batch of an earlier epoch, or one that finds the breaker open, counts nothing. */
+	@Test
+	void aBatchOfAnEarlierEpochOrAnOpenBreakerCountsNothing() {
+		BreakerStore store = store("instance-a");
+		CircuitBreakerConfig config = config().build();
+		long before = join(store.merge("fenced", config, OutcomeBatch.read(0, 1))).epoch();
+		join(store.operate("fenced", io.redisbreaker.core.OperatorCommand.CLOSE, "reset"));
+		MergeResult stale = join(store.merge("fenced", config, new OutcomeBatch(before, 2, 5, 5, 0, 5, false)));
+		assertThat(stale.counted()).isFalse();
+		assertThat(stale.state()).isEqualTo(CircuitState.CLOSED);
+		assertThat(stale.epoch()).isGreaterThan(before);
+		assertThat(stale.calls()).isZero();
+		join(store.operate("fenced", io.redisbreaker.core.OperatorCommand.FORCE_OPEN, "forced"));
+		MergeResult forced = join(store.merge("fenced", config, OutcomeBatch.read(0, 3)));
+		MergeResult whileOpen = join(store.merge("fenced", config,
+				new OutcomeBatch(forced.epoch(), 4, 5, 5, 0, 5, false)));
+		assertThat(whileOpen.counted()).isFalse();
+		assertThat(whileOpen.state()).isEqualTo(CircuitState.FORCED_OPEN);
 	}
 
 	private static CircuitBreakerConfig.Builder rateConfig() {

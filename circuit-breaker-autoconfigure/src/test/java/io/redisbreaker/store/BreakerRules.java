@@ -20,6 +20,9 @@ import static io.redisbreaker.store.Scenario.forceOpen;
 import static io.redisbreaker.store.Scenario.forcedOpen;
 import static io.redisbreaker.store.Scenario.halfOpen;
 import static io.redisbreaker.store.Scenario.ignore;
+import static io.redisbreaker.store.Scenario.merge;
+import static io.redisbreaker.store.Scenario.mergeAgain;
+import static io.redisbreaker.store.Scenario.staleMerge;
 import static io.redisbreaker.store.Scenario.late;
 import static io.redisbreaker.store.Scenario.open;
 import static io.redisbreaker.store.Scenario.reset;
@@ -79,9 +82,43 @@ final class BreakerRules {
 	}
 
 	static Stream<Scenario> rows() {
-		return Stream.of(closedRows(), openRows(), halfOpenRows(), trialLeaseRows(), operatorRows(), stateLossRows(),
-				keyTtlRows())
+		return Stream.of(closedRows(), mergeRows(), openRows(), halfOpenRows(), trialLeaseRows(), operatorRows(),
+				stateLossRows(), keyTtlRows())
 			.flatMap((rows) -> rows);
+	}
+
+	/** Batches of outcomes counted on one instance (consistency bounded), merged as units. */
+	private static Stream<Scenario> mergeRows() {
+		return Stream.of(
+				scenario("a batch of only failures extends the run of failures")
+					.given(closed().failures(1))
+					.when(merge(2, 2, 2, false))
+					.then(state(OPEN).transition(CLOSED, OPEN, "failures: 3/3").openFor(Duration.ofMillis(200))),
+				scenario("a batch with a success restarts the run with its trailing failures")
+					.given(closed().failures(2))
+					.when(merge(3, 2, 1, true))
+					.then(state(CLOSED).calls(5).failedCalls(4).consecutiveFailures(1)),
+				scenario("a batch whose own trailing failures reach the threshold opens")
+					.given(closed().failures(2))
+					.when(merge(4, 3, 3, true))
+					.then(state(OPEN).transition(CLOSED, OPEN, "failures: 3/3")),
+				scenario("a batch counts into the failure rate as its calls")
+					.settings((c) -> c.failureThreshold(100).failureRateThreshold(50).minimumCalls(4))
+					.given(closed().successes(1))
+					.when(merge(3, 2, 1, true))
+					.then(state(OPEN).transition(CLOSED, OPEN, "failure rate: 50.0% >= 50.0% of 4 calls")),
+				scenario("a batch sent twice counts once")
+					.given(closed().merged(2, 1, 1, true))
+					.when(mergeAgain())
+					.then(state(CLOSED).calls(2).failedCalls(1).consecutiveFailures(1).notCounted()),
+				scenario("a batch of the epoch before an operator's reset counts nothing")
+					.given(closed().failures(1).reset())
+					.when(staleMerge(3))
+					.then(state(CLOSED).calls(0).notCounted()),
+				scenario("a batch that finds the breaker open counts nothing")
+					.given(open())
+					.when(merge(3, 3, 3, false))
+					.then(state(OPEN).notCounted()));
 	}
 
 	private static Stream<Scenario> closedRows() {

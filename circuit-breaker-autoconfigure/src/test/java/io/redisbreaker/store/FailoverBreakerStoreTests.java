@@ -10,6 +10,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.Consistency;
 import io.redisbreaker.core.CircuitBreakerConfigs;
 import io.redisbreaker.core.CircuitBreakerOpenException;
 import io.redisbreaker.core.CircuitBreakerRegistry;
@@ -78,7 +79,9 @@ class FailoverBreakerStoreTests {
 				Duration.ofHours(1));
 		this.store = new FailoverBreakerStore(shared, new InMemoryBreakerStore("a"),
 				FailoverOptions.builder().policy(policy).probeInterval(Duration.ofMillis(100)).build(), this.transitions::add);
+		// Strict: these tests follow each call into the failover store.
 		CircuitBreakerConfig config = CircuitBreakerConfig.builder()
+			.consistency(Consistency.STRICT)
 			.failureThreshold(3)
 			.openTimeout(Duration.ofSeconds(30))
 			.minimumCalls(1000)

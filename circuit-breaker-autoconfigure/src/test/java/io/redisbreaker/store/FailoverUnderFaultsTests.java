@@ -12,6 +12,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.redisbreaker.core.CallPermit;
 import io.redisbreaker.core.CircuitBreaker;
 import io.redisbreaker.core.CircuitBreakerConfig;
+import io.redisbreaker.core.Consistency;
 import io.redisbreaker.core.CircuitBreakerConfigs;
 import io.redisbreaker.core.CircuitBreakerOpenException;
 import io.redisbreaker.core.CircuitBreakerRegistry;
@@ -88,7 +89,9 @@ class FailoverUnderFaultsTests {
 			});
 			this.store = new FailoverBreakerStore(shared, new InMemoryBreakerStore("a"),
 				FailoverOptions.builder().policy(policy).probeInterval(Duration.ofMillis(100)).build(), relay.asListener());
+			// Strict: these tests follow each call into the failover store.
 			CircuitBreakerConfig.Builder config = CircuitBreakerConfig.builder()
+				.consistency(Consistency.STRICT)
 				.failureThreshold(2)
 				.openTimeout(Duration.ofMillis(200))
 				.halfOpenMaxCalls(1)

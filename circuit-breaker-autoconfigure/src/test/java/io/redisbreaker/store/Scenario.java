@@ -20,7 +20,9 @@ import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.MergeResult;
 import io.redisbreaker.core.OperatorCommand;
+import io.redisbreaker.core.OutcomeBatch;
 import io.redisbreaker.core.StateChange;
 import io.redisbreaker.core.StateTransition;
 import io.redisbreaker.testsupport.Await;
@@ -151,6 +153,28 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 	/** A new call ends with an ignored exception, or its permit is given back unused. */
 	static Step ignore() {
 		return call(CallOutcome.IGNORED, "a call's outcome is ignored");
+	}
+
+	/**
+	 * A batch of one instance's outcomes is merged (consistency bounded), in the breaker's current epoch:
+	 * {@code calls} calls, {@code failures} of them failed, the last {@code trailing} after the batch's
+	 * last success (if it had one).
+	 */
+	static Step merge(long calls, long failures, long trailing, boolean hadSuccess) {
+		return new Step("a batch of " + calls + " calls merges (" + failures + " failed, " + trailing + " trailing"
+				+ (hadSuccess ? ", with a success" : ", no success") + ")",
+				(run) -> run.merge(calls, failures, trailing, hadSuccess, 0, false));
+	}
+
+	/** The same batch as the last one merged, sent again (a retry after a lost reply). */
+	static Step mergeAgain() {
+		return new Step("the same batch is sent again", (run) -> run.merge(0, 0, 0, false, 0, true));
+	}
+
+	/** A batch of failures counted under the epoch before the current one. */
+	static Step staleMerge(long failures) {
+		return new Step("a batch of " + failures + " failures of the epoch before merges",
+				(run) -> run.merge(failures, failures, failures, false, -1, false));
 	}
 
 	/** A call asks for permission (and keeps a trial permit it gets). */
@@ -346,6 +370,11 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 
 		Given disabled() {
 			return step("disabled", (run) -> run.operate(OperatorCommand.DISABLE, "disabled"));
+		}
+
+		Given merged(long calls, long failures, long trailing, boolean hadSuccess) {
+			return step("a batch of " + calls + " calls merged",
+					(run) -> run.merge(calls, failures, trailing, hadSuccess, 0, false));
 		}
 
 		Given reset() {
@@ -730,7 +759,29 @@ record Scenario(String description, UnaryOperator<CircuitBreakerConfig.Builder> 
 			record(admission, outcome);
 		}
 
+		private @Nullable OutcomeBatch lastBatch;
+
+		private long epochBefore;
+
+		/** Merges a batch; {@code epochShift} -1 sends it under the epoch before the current one. */
+		void merge(long calls, long failures, long trailing, boolean hadSuccess, int epochShift, boolean again) {
+			long epoch = snapshot().epoch();
+			OutcomeBatch batch = again ? this.lastBatch : new OutcomeBatch(
+					(epochShift < 0) ? this.epochBefore : epoch, ++this.batchSequence, calls, failures, 0, trailing,
+					hadSuccess);
+			if (batch == null) {
+				throw new IllegalStateException("no batch was merged before; merge one in the given first");
+			}
+			this.lastBatch = batch;
+			MergeResult result = reply(this.store.merge(NAME, this.config, batch));
+			seen(result.epoch(), result.transition());
+			this.eventChange = new StateChange(result.counted(), result.state(), result.epoch(), result.transition());
+		}
+
+		private long batchSequence;
+
 		void operate(OperatorCommand command, String reason) {
+			this.epochBefore = snapshot().epoch();
 			StateChange change = reply(this.store.operate(NAME, command, reason));
 			seen(change.epoch(), change.transition());
 		}

@@ -13,6 +13,8 @@ import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.MergeResult;
+import io.redisbreaker.core.OutcomeBatch;
 import io.redisbreaker.core.StateTransition;
 import io.redisbreaker.core.TransitionRecord;
 import io.redisbreaker.core.Admission;
@@ -55,6 +57,9 @@ final class BreakerStateMachine {
 	private String reason = "";
 
 	private final Map<String, Long> permits = new HashMap<>();
+
+	/** {@code BATCHES}: the sequence of the last batch merged in this epoch. */
+	private long lastBatch = Long.MIN_VALUE;
 
 	private final Deque<Long> streak = new ArrayDeque<>();
 
@@ -138,24 +143,67 @@ final class BreakerStateMachine {
 
 	/** record.lua's CLOSED branch: counts the outcome and opens on a run of failures or a rate. */
 	private StateChange recordClosed(CircuitBreakerConfig config, CallOutcome outcome, long now) {
+		String trip = countClosed(config, 1, outcome.isRecordedFailure() ? 1 : 0, outcome.isSlow() ? 1 : 0,
+				outcome.isFailure() ? 1 : 0, !outcome.isFailure(), now);
+		return change(true, (trip != null) ? open(config, now, trip, false) : null);
+	}
+
+	/**
+	 * merge.lua: counts a batch of this instance's outcomes while CLOSED and in its epoch, once per
+	 * sequence (this machine serves one instance, so the last sequence is all it keeps).
+	 */
+	synchronized MergeResult merge(CircuitBreakerConfig config, OutcomeBatch batch, long now) {
+		return merge(config, batch, batch.epoch() == this.epoch, now);
+	}
+
+	/** Like {@link #merge}, in whatever epoch this machine is in (see {@link #recordUnfenced}). */
+	synchronized MergeResult mergeUnfenced(CircuitBreakerConfig config, OutcomeBatch batch, long now) {
+		return merge(config, batch, true, now);
+	}
+
+	private MergeResult merge(CircuitBreakerConfig config, OutcomeBatch batch, boolean inEpoch, long now) {
+		boolean counted = false;
+		StateTransition moved = null;
+		if (!batch.isEmpty() && inEpoch && this.state == CircuitState.CLOSED
+				&& batch.sequence() > this.lastBatch) {
+			this.lastBatch = batch.sequence();
+			counted = true;
+			String trip = countClosed(config, batch.calls(), batch.failures(), batch.slow(), batch.trailingFailures(),
+					batch.hadSuccess(), now);
+			if (trip != null) {
+				moved = open(config, now, trip, false);
+			}
+		}
+		windowEvict(config, now);
+		long remaining = (this.state == CircuitState.OPEN) ? Math.max(this.openUntil - now, 0) : 0;
+		long streak = (this.state == CircuitState.CLOSED) ? streakInWindow(config.getSlidingWindow().toMillis(), now) : 0;
+		return new MergeResult(counted, this.state, this.epoch, remaining, this.window.calls(), this.window.failures(),
+				this.window.slow(), streak, moved);
+	}
+
+	/** {@code count_closed()}: counts calls of a closed breaker; says why it must open, or {@code null}. */
+	private @Nullable String countClosed(CircuitBreakerConfig config, long n, long f, long sl, long run, boolean reset,
+			long now) {
 		long windowMillis = config.getSlidingWindow().toMillis();
 		windowEvict(config, now);
-		this.window.add(config, outcome, now);
+		this.window.add(config, n, f, sl, now);
 		String trip = null;
-		if (outcome.isFailure()) {
-			this.streak.addFirst(now);
+		if (reset) {
+			this.streak.clear();
+		}
+		if (run > 0) {
+			for (long i = Math.min(run, config.getFailureThreshold()); i > 0; i--) {
+				this.streak.addFirst(now);
+			}
 			while (this.streak.size() > config.getFailureThreshold()) {
 				this.streak.removeLast();
 			}
-			// As record.lua: every stamp of a full run must lie in the window, so stamps from before
+			// As count_closed: every stamp of a full run must lie in the window, so stamps from before
 			// the clock moved back do not count and are pushed out by the next failures.
 			if (this.streak.size() == config.getFailureThreshold()
 					&& streakInWindow(windowMillis, now) >= config.getFailureThreshold()) {
 				trip = String.format("failures: %d/%d", config.getFailureThreshold(), config.getFailureThreshold());
 			}
-		}
-		else {
-			this.streak.clear();
 		}
 		long calls = this.window.calls();
 		if (trip == null && calls >= config.getMinimumCalls()) {
@@ -170,7 +218,7 @@ final class BreakerStateMachine {
 						config.getSlowCallRateThreshold(), calls);
 			}
 		}
-		return change(true, (trip != null) ? open(config, now, trip, false) : null);
+		return trip;
 	}
 
 	/** record.lua's HALF_OPEN branch: a failed trial reopens, enough successes close. */
@@ -277,6 +325,7 @@ final class BreakerStateMachine {
 
 	/** {@code clear_counters()}. */
 	private void clearCounters() {
+		this.lastBatch = Long.MIN_VALUE;
 		this.window.clear();
 		this.streak.clear();
 		this.permits.clear();

@@ -23,7 +23,9 @@ import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.BreakerStore;
+import io.redisbreaker.core.MergeResult;
 import io.redisbreaker.core.OperatorCommand;
+import io.redisbreaker.core.OutcomeBatch;
 import io.redisbreaker.core.RecordedSettings;
 import io.redisbreaker.core.StateChange;
 import io.redisbreaker.core.TransitionRecord;
@@ -62,6 +64,19 @@ public final class InMemoryBreakerStore implements BreakerStore {
 	public CompletionStage<StateChange> record(String name, CircuitBreakerConfig config, Admission admission,
 			CallOutcome outcome) {
 		return done(breaker(name).record(config, admission.epoch(), admission.permitId(), outcome, now()));
+	}
+
+	@Override
+	public CompletionStage<MergeResult> merge(String name, CircuitBreakerConfig config, OutcomeBatch batch) {
+		return done(breaker(name).merge(config, batch, now()));
+	}
+
+	/**
+	 * Merges a batch under whatever epoch the local breaker is in: for calls the shared state admitted
+	 * whose outcomes could not reach it.
+	 */
+	public MergeResult mergeUnfenced(String name, CircuitBreakerConfig config, OutcomeBatch batch) {
+		return breaker(name).mergeUnfenced(config, batch, now());
 	}
 
 	/**

@@ -3,7 +3,6 @@ package io.redisbreaker.store.memory;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.CircuitBreakerConfig;
 
 /**
@@ -22,20 +21,16 @@ final class SlidingWindow {
 
 	private long slow;
 
-	/** Counts one outcome in the current bucket; the caller evicts first, as record.lua does. */
-	void add(CircuitBreakerConfig config, CallOutcome outcome, long now) {
+	/** Counts calls in the current bucket, {@code f} of them failed and {@code sl} slow; the caller evicts first. */
+	void add(CircuitBreakerConfig config, long n, long f, long sl, long now) {
 		long bucketMillis = config.getWindowBucket().toMillis();
 		long[] bucket = this.buckets.computeIfAbsent(now - Math.floorMod(now, bucketMillis), (b) -> new long[3]);
-		bucket[0]++;
-		this.calls++;
-		if (outcome.isRecordedFailure()) {
-			bucket[1]++;
-			this.failures++;
-		}
-		if (outcome.isSlow()) {
-			bucket[2]++;
-			this.slow++;
-		}
+		bucket[0] += n;
+		bucket[1] += f;
+		bucket[2] += sl;
+		this.calls += n;
+		this.failures += f;
+		this.slow += sl;
 	}
 
 	void evict(CircuitBreakerConfig config, long now) {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Names the Redis keys of breakers. A breaker's keys carry its name as a hash tag, so they share one
  * Redis Cluster slot and one script can touch them all: {@code cb:{upbit/kr/ticker}} is the state hash
  * ({@code redis-cli HGETALL 'cb:{upbit/kr/ticker}'} prints it), with {@code :window}, {@code :streak},
- * {@code :permits}, {@code :events} and {@code :settings} beside it.
+ * {@code :permits}, {@code :events}, {@code :settings} and {@code :batches} beside it.
  *
  * @param prefix the prefix of every key and channel, {@code cb:} by default
  */
@@ -37,15 +37,16 @@ public record BreakerKeys(String prefix) {
 	 */
 	byte[][] of(String name, boolean withIndex) {
 		String state = state(name);
-		byte[][] keys = new byte[withIndex ? 7 : 6][];
+		byte[][] keys = new byte[withIndex ? 8 : 7][];
 		keys[0] = bytes(state);
 		keys[1] = bytes(state + ":window");
 		keys[2] = bytes(state + ":streak");
 		keys[3] = bytes(state + ":permits");
 		keys[4] = bytes(state + ":events");
 		keys[5] = bytes(state + ":settings");
+		keys[6] = bytes(state + ":batches");
 		if (withIndex) {
-			keys[6] = bytes(index());
+			keys[7] = bytes(index());
 		}
 		return keys;
 	}
@@ -54,7 +55,7 @@ public record BreakerKeys(String prefix) {
 	public String repairCommand(String name) {
 		String state = state(name);
 		return "redis-cli DEL '" + state + "' '" + state + ":window' '" + state + ":streak' '" + state
-				+ ":permits' '" + state + ":events' '" + state + ":settings'";
+				+ ":permits' '" + state + ":events' '" + state + ":settings' '" + state + ":batches'";
 	}
 
 	/**

@@ -28,7 +28,9 @@ import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.BreakerStore;
+import io.redisbreaker.core.MergeResult;
 import io.redisbreaker.core.OperatorCommand;
+import io.redisbreaker.core.OutcomeBatch;
 import io.redisbreaker.core.RecordedSettings;
 import io.redisbreaker.core.StateChange;
 import io.redisbreaker.core.TransitionRecord;
@@ -69,8 +71,10 @@ public final class RedisBreakerStore implements BreakerStore {
 
 	private static final LuaScript SETTINGS = LuaScript.load(SettingsReply.SCRIPT);
 
+	private static final LuaScript MERGE = LuaScript.load(MergeReply.SCRIPT);
+
 	private static final LuaScript[] SCRIPTS = { ACQUIRE, RECORD, OPERATE, RECONCILE, SNAPSHOT, REGISTER, NAMES,
-			SETTINGS };
+			SETTINGS, MERGE };
 
 	private final AsyncConnection connection;
 
@@ -213,6 +217,14 @@ public final class RedisBreakerStore implements BreakerStore {
 		return run(admission.permitId() != null, (commands) -> RECORD.run(commands, this::scriptsMissing, keys(commands, name),
 				RecordArguments.of(name, config, admission, outcome, this.constants).argv()))
 			.thenApply((reply) -> RecordReply.parse(reply).change(name, this.instanceId));
+	}
+
+	@Override
+	public CompletionStage<MergeResult> merge(String name, CircuitBreakerConfig config, OutcomeBatch batch) {
+		// A batch counts once whatever happens (its sequence is kept), so it may always be retried.
+		return run(true, (commands) -> MERGE.run(commands, this::scriptsMissing, keys(commands, name),
+				MergeArguments.of(name, config, batch, this.constants).argv()))
+			.thenApply((reply) -> MergeReply.parse(reply).result(name, this.instanceId));
 	}
 
 	@Override

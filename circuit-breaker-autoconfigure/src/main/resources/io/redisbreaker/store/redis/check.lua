@@ -3,7 +3,7 @@
 -- command runs with pcall, so one refusal does not hide the next: the reply lists them all.
 -- ARGV: mode 'keys'|'index', channel, message, prefix|'' (channel and message are read in mode 'keys'
 --   only, prefix in mode 'index' only: see migrate_index in common.lua)
--- KEYS: in mode 'keys' the reserved breaker's state, window, streak, permits, events and settings keys; in
+-- KEYS: in mode 'keys' the reserved breaker's state, window, streak, permits, events, settings and batches keys; in
 --   mode 'index' KEYS[1] = the breaker name index (another cluster slot, hence a call of its own)
 -- Returns: {command, error, command, error, ...} for every refused command; empty when all ran.
 local mode, channel, message, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -42,7 +42,7 @@ if mode == 'index' then
   return refused
 end
 
-try('DEL', STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS)
+try('DEL', STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS, BATCHES)
 try('TIME')
 try('HSET', STATE, 'state', 'CLOSED', 'n', '0')
 try('HMGET', STATE, 'state', 'n')
@@ -65,5 +65,5 @@ try('PERSIST', STATE)
 -- Should DEL be refused, the keys still go away on their own.
 try('PEXPIRE', STATE, 60000)
 try('PUBLISH', channel, message)
-try('DEL', STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS)
+try('DEL', STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS, BATCHES)
 return refused

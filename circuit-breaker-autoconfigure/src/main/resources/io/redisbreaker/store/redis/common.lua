@@ -11,7 +11,10 @@
 --   KEYS[5] events  LIST   the breaker's last EVENTS_KEPT transitions, newest first, each
 --                          "<at ms>\t<instance>\t<from>\t<to>\t<epoch>\t<reason>"
 --   KEYS[6] settings HASH  hash, settings, instance: the settings the last instance to check them uses
---   KEYS[7] index   ZSET   every breaker name, scored by when its keys expire (+inf while forced); in
+--   KEYS[7] batches HASH   instance -> sequence of the last outcome batch merged from it in this epoch,
+--                          so a batch sent twice counts once (written by merge.lua only; cleared with the
+--                          counters on every transition)
+--   KEYS[8] index   ZSET   every breaker name, scored by when its keys expire (+inf while forced); in
 --                          another cluster slot, so absent on Redis Cluster, where the instances list
 --                          names themselves
 --
@@ -25,8 +28,8 @@
 -- all as HALF_OPEN. A key of the wrong type fails with Redis' own WRONGTYPE error, to which the
 -- scripts append " (key <key>)".
 
-local STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS, INDEX = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5],
-  KEYS[6], KEYS[7]
+local STATE, WINDOW, STREAK, PERMITS, EVENTS, SETTINGS, BATCHES, INDEX = KEYS[1], KEYS[2], KEYS[3], KEYS[4],
+  KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 
 -- Transitions kept per breaker: enough for an operator to see a flapping breaker's recent history.
 local EVENTS_KEPT = 50
@@ -98,7 +101,7 @@ local function refresh_ttl(ttl_ms)
 end
 
 local function clear_counters()
-  redis.call('DEL', WINDOW, STREAK, PERMITS)
+  redis.call('DEL', WINDOW, STREAK, PERMITS, BATCHES)
 end
 
 -- Epochs never repeat for a name, even after its keys were lost (FLUSHALL, expiry, failover to an
@@ -315,4 +318,62 @@ end
 
 local function streak_in_window(now, window_ms)
   return count_in_window(call('LRANGE', STREAK, 0, -1), now, window_ms)
+end
+
+-- Counts calls of a CLOSED breaker and says why it must open, or nil. One outcome (record.lua) or a
+-- batch of them (merge.lua): n calls, f of them recorded failures, sl slow; the run of consecutive
+-- failures is ended first when reset (a success), then extended by run failures. c holds the
+-- thresholds: failure_threshold, window_ms, bucket_ms, failure_rate_threshold, minimum_calls,
+-- slow_call_rate_threshold.
+local function count_closed(now, n, f, sl, run, reset, c)
+  local lo, hi = window_evict(now, c.window_ms, c.bucket_ms)
+  local start = bucket_start(now, c.bucket_ms)
+  local bucket = int(start)
+  if lo == nil then
+    call('HSET', WINDOW, 'lo', bucket, 'hi', bucket)
+  elseif start < lo then
+    call('HSET', WINDOW, 'lo', bucket)
+  elseif start > hi then
+    call('HSET', WINDOW, 'hi', bucket)
+  end
+  local calls = call('HINCRBY', WINDOW, 'c', n)
+  call('HINCRBY', WINDOW, 'c' .. bucket, n)
+  local totals = call('HMGET', WINDOW, 'f', 's')
+  local failures = tonumber(totals[1] or '0')
+  local slow = tonumber(totals[2] or '0')
+  if f > 0 then
+    failures = call('HINCRBY', WINDOW, 'f', f)
+    call('HINCRBY', WINDOW, 'f' .. bucket, f)
+  end
+  if sl > 0 then
+    slow = call('HINCRBY', WINDOW, 's', sl)
+    call('HINCRBY', WINDOW, 's' .. bucket, sl)
+  end
+  local reason = nil
+  if reset then call('DEL', STREAK) end
+  if run > 0 then
+    -- The list holds at most failure_threshold stamps; only when it is full can the run be long
+    -- enough, and then every stamp must lie inside the window (stamps from before the clock moved
+    -- back do not, and are pushed out by the next failures).
+    local stamps = {}
+    for i = 1, math.min(run, c.failure_threshold) do stamps[i] = int(now) end
+    local length = call('LPUSH', STREAK, unpack(stamps))
+    if length > c.failure_threshold then call('LTRIM', STREAK, 0, c.failure_threshold - 1) end
+    if length >= c.failure_threshold
+        and count_in_window(call('LRANGE', STREAK, 0, -1), now, c.window_ms) >= c.failure_threshold then
+      reason = string.format('failures: %d/%d', c.failure_threshold, c.failure_threshold)
+    end
+  end
+  if reason == nil and calls >= c.minimum_calls then
+    local failure_rate = failures * 100 / calls
+    local slow_rate = slow * 100 / calls
+    if failure_rate >= c.failure_rate_threshold then
+      reason = string.format('failure rate: %.1f%% >= %.1f%% of %d calls', failure_rate, c.failure_rate_threshold,
+        calls)
+    elseif slow_rate >= c.slow_call_rate_threshold then
+      reason = string.format('slow call rate: %.1f%% >= %.1f%% of %d calls', slow_rate, c.slow_call_rate_threshold,
+        calls)
+    end
+  end
+  return reason
 end

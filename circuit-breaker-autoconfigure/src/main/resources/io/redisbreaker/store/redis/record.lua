@@ -39,54 +39,14 @@ local now = now_ms()
 local moved = {'', '', ''}
 
 if s.state == 'CLOSED' then
-  local lo, hi = window_evict(now, window_ms, bucket_ms)
-  local start = bucket_start(now, bucket_ms)
-  local bucket = int(start)
-  if lo == nil then
-    call('HSET', WINDOW, 'lo', bucket, 'hi', bucket)
-  elseif start < lo then
-    call('HSET', WINDOW, 'lo', bucket)
-  elseif start > hi then
-    call('HSET', WINDOW, 'hi', bucket)
-  end
-  local calls = call('HINCRBY', WINDOW, 'c', 1)
-  call('HINCRBY', WINDOW, 'c' .. bucket, 1)
-  local totals = call('HMGET', WINDOW, 'f', 's')
-  local failures = tonumber(totals[1] or '0')
-  local slow = tonumber(totals[2] or '0')
-  if outcome == 'F' or outcome == 'SF' then
-    failures = call('HINCRBY', WINDOW, 'f', 1)
-    call('HINCRBY', WINDOW, 'f' .. bucket, 1)
-  end
-  if outcome == 'SS' or outcome == 'SF' then
-    slow = call('HINCRBY', WINDOW, 's', 1)
-    call('HINCRBY', WINDOW, 's' .. bucket, 1)
-  end
-  local reason = nil
-  if failed then
-    -- The list holds at most failure_threshold stamps; only when it is full can the run be long
-    -- enough, and then every stamp must lie inside the window (stamps from before the clock moved
-    -- back do not, and are pushed out by the next failures).
-    local length = call('LPUSH', STREAK, int(now))
-    if length > failure_threshold then call('LTRIM', STREAK, 0, failure_threshold - 1) end
-    if length >= failure_threshold
-        and count_in_window(call('LRANGE', STREAK, 0, -1), now, window_ms) >= failure_threshold then
-      reason = string.format('failures: %d/%d', failure_threshold, failure_threshold)
-    end
-  else
-    call('DEL', STREAK)
-  end
-  if reason == nil and calls >= minimum_calls then
-    local failure_rate = failures * 100 / calls
-    local slow_rate = slow * 100 / calls
-    if failure_rate >= failure_rate_threshold then
-      reason = string.format('failure rate: %.1f%% >= %.1f%% of %d calls', failure_rate, failure_rate_threshold,
-        calls)
-    elseif slow_rate >= slow_call_rate_threshold then
-      reason = string.format('slow call rate: %.1f%% >= %.1f%% of %d calls', slow_rate, slow_call_rate_threshold,
-        calls)
-    end
-  end
+  local thresholds = {failure_threshold = failure_threshold, window_ms = window_ms, bucket_ms = bucket_ms,
+    failure_rate_threshold = failure_rate_threshold, minimum_calls = minimum_calls,
+    slow_call_rate_threshold = slow_call_rate_threshold}
+  local f, sl, run = 0, 0, 0
+  if outcome == 'F' or outcome == 'SF' then f = 1 end
+  if outcome == 'SS' or outcome == 'SF' then sl = 1 end
+  if failed then run = 1 end
+  local reason = count_closed(now, 1, f, sl, run, not failed, thresholds)
   if reason then
     moved = open(s, now, reason, open_ms, open_multiplier, max_open_ms, false, channel, name, origin)
   end

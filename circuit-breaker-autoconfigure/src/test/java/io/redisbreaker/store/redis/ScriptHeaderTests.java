@@ -39,6 +39,8 @@ class ScriptHeaderTests {
 
 		RECORD("record.lua", RecordArguments.class, RecordReply.class),
 
+		MERGE("merge.lua", MergeArguments.class, MergeReply.class),
+
 		OPERATE("operate.lua", OperateArguments.class, ChangeReply.class),
 
 		RECONCILE("reconcile.lua", ReconcileArguments.class, ChangeReply.class),

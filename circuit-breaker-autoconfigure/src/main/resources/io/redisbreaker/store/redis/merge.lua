@@ -1,0 +1,70 @@
+-- Merges a batch of one instance's outcomes of a CLOSED breaker (consistency bounded), and answers the
+-- state the instance's local view adopts. A batch without calls only reads.
+-- ARGV: epoch, sequence, calls, failures, slow, trailing_failures, had_success 0|1, failure_threshold,
+--       window_ms, bucket_ms, failure_rate_threshold, minimum_calls, slow_call_rate_threshold, open_ms,
+--       open_multiplier, max_open_ms, ttl_ms, channel, name, origin, max_breakers
+-- Returns: {counted 0|1, state, epoch, from, to, reason, open_remaining_ms, calls, failures, slow_calls,
+--           streak}
+-- The batch counts only in the epoch its calls were admitted in, only while CLOSED, and only once: the
+-- sequence of the last batch merged from each instance is kept in the batches hash (cleared with the
+-- counters at every transition), so a batch sent again after a lost reply is recognised.
+local epoch, sequence = tonumber(ARGV[1]), tonumber(ARGV[2])
+local calls, failures, slow = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local trailing_failures = tonumber(ARGV[6])
+local had_success = ARGV[7]
+local failure_threshold, window_ms, bucket_ms = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local failure_rate_threshold, minimum_calls = tonumber(ARGV[11]), tonumber(ARGV[12])
+local slow_call_rate_threshold = tonumber(ARGV[13])
+local open_ms, open_multiplier, max_open_ms = tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
+local ttl_ms = tonumber(ARGV[17])
+local channel, name, origin = ARGV[18], ARGV[19], ARGV[20]
+local max_breakers = tonumber(ARGV[21])
+local thresholds = {failure_threshold = failure_threshold, window_ms = window_ms, bucket_ms = bucket_ms,
+  failure_rate_threshold = failure_rate_threshold, minimum_calls = minimum_calls,
+  slow_call_rate_threshold = slow_call_rate_threshold}
+
+-- Instances that sent a batch in this epoch are few; this bounds the hash if ids keep changing (a
+-- generated id per restart) during a very long closed period. Clearing it only forgets which batches
+-- were seen, for one flush.
+local BATCHES_KEPT = 256
+
+local s = read_state()
+local now = now_ms()
+local counted = 0
+local moved = {'', '', ''}
+
+local function answer()
+  local remaining = 0
+  if s.state == 'OPEN' then remaining = math.max(s.open_until - now, 0) end
+  local in_window, failed, slowed = window_totals(now, window_ms, bucket_ms)
+  local streak = 0
+  if s.state == 'CLOSED' then streak = streak_in_window(now, window_ms) end
+  return {counted, s.state, s.epoch, moved[1], moved[2], moved[3], remaining, in_window, failed, slowed, streak}
+end
+
+if calls == 0 or epoch ~= s.epoch or s.state ~= 'CLOSED' then
+  return answer()
+end
+local seen = call('HGET', BATCHES, origin)
+if seen and tonumber(seen) >= sequence then
+  return answer()
+end
+local listable = may_list(name, max_breakers)
+if not listable then
+  -- A breaker the fleet has no room for protects nothing: its outcomes leave no keys behind.
+  return answer()
+end
+
+-- '#' counts the instances listed (HSET answers 1 for a new field).
+if call('HSET', BATCHES, origin, int(sequence)) == 1 and call('HINCRBY', BATCHES, '#', 1) > BATCHES_KEPT then
+  redis.call('DEL', BATCHES)
+  call('HSET', BATCHES, origin, int(sequence), '#', 1)
+end
+counted = 1
+local reason = count_closed(now, calls, failures, slow, trailing_failures, had_success == '1', thresholds)
+if reason then
+  moved = open(s, now, reason, open_ms, open_multiplier, max_open_ms, false, channel, name, origin)
+end
+keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+if s.state == 'CLOSED' then redis.call('PEXPIRE', BATCHES, ttl_ms) end
+return answer()

@@ -378,14 +378,14 @@ public final class CircuitBreaker {
 	private boolean countedInView(Admission admission, CallOutcome outcome) {
 		LocalView view = this.view;
 		if (view == null || admission.permitId() != null || admission.issuer() != Admission.Issuer.SHARED
-				|| admission.state() != CircuitState.CLOSED) {
+				|| admission.state() != CircuitState.CLOSED || view.state() == null) {
 			return false;
 		}
 		if (outcome != CallOutcome.IGNORED && view.count(admission.epoch(), outcome, this.config)) {
 			// Sent from this thread, ahead of its next decision on the same connection, and the store
 			// decides until it is answered: this instance never admits a call past its own trip.
 			view.urgentSent();
-			CompletableFuture<?> sent = send(view, view.nextBatch(), System.nanoTime());
+			CompletableFuture<?> sent = send(view, System.nanoTime());
 			if (sent == null) {
 				view.urgentAnswered();
 			}
@@ -406,25 +406,38 @@ public final class CircuitBreaker {
 				&& (now - this.lastUsedNanos > idleNanos || !view.isOlderThan(now, refreshAgeNanos)))) {
 			return null;
 		}
-		return send(view, view.nextBatch(), now);
+		return send(view, now);
 	}
 
-	private @Nullable CompletableFuture<?> send(LocalView view, OutcomeBatch batch, long now) {
+	/**
+	 * Takes the view's batch and sends it. Taking and sending happen under the view's lock (never taken
+	 * by a call that succeeds or fails, only by senders), so batches leave in the order they were taken:
+	 * a caller's urgent batch, or its read, never overtakes a batch the flusher took just before with
+	 * the caller's failures in it.
+	 */
+	private @Nullable CompletableFuture<?> send(LocalView view, long now) {
+		OutcomeBatch batch;
 		CompletionStage<MergeResult> merged;
-		try {
-			merged = this.store.merge(this.name, this.config, batch);
-		}
-		catch (RuntimeException ex) {
-			view.failed(batch);
-			return null;
+		synchronized (view) {
+			batch = view.nextBatch();
+			try {
+				merged = this.store.merge(this.name, this.config, batch);
+			}
+			catch (RuntimeException ex) {
+				view.failed(batch);
+				view.answered(batch);
+				return null;
+			}
 		}
 		return merged.toCompletableFuture().whenComplete((result, failure) -> {
 			if (failure != null) {
 				view.failed(batch);
+				view.answered(batch);
 				logger.debug("Could not merge the outcomes of circuit breaker '" + this.name + "'", failure);
 				return;
 			}
 			view.learn(result, now);
+			view.answered(batch);
 			if (result.transition() != null) {
 				CompletableFuture.runAsync(() -> notify(result.transition()), Callbacks.executor());
 			}
@@ -436,6 +449,11 @@ public final class CircuitBreaker {
 		if (this.view != null) {
 			this.view.learn(transition, this.config);
 		}
+	}
+
+	/** The local view, described, for diagnostics. */
+	String describeView() {
+		return String.valueOf(this.view);
 	}
 
 	/** What the local view holds, or {@code null} without one or before it learned anything. */

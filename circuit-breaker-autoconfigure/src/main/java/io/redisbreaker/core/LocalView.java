@@ -65,6 +65,21 @@ final class LocalView {
 	/** A batch whose merge failed: it is sent once more, with its sequence, so it counts at most once. */
 	private final AtomicReference<@Nullable OutcomeBatch> unconfirmed = new AtomicReference<>();
 
+	// Batches sent and not answered yet, combined by the merge rule: the shared counts learned do not
+	// hold them yet, so deciding whether new failures could cross a threshold must add them. Written
+	// under this object's lock by the senders, read without it.
+	private int flights;
+
+	private volatile long flightRun;
+
+	private volatile boolean flightSuccess;
+
+	private volatile long flightCalls;
+
+	private volatile long flightFailures;
+
+	private volatile long flightSlow;
+
 	/** The sequence of the batch sent again last, so a batch is sent again only once. */
 	private volatile long resent;
 
@@ -104,18 +119,17 @@ final class LocalView {
 		if (s == null || s.epoch != epoch || s.state != CircuitState.CLOSED) {
 			return false;
 		}
-		this.calls.increment();
-		if (outcome.isRecordedFailure()) {
-			this.failures.increment();
-		}
-		if (outcome.isSlow()) {
-			this.slow.increment();
-		}
-		if (!this.pending.get()) {
-			this.pending.set(true);
-		}
 		if (!outcome.isFailure()) {
-			// Written only when it changes: while calls succeed, threads only read these.
+			this.calls.increment();
+			if (outcome.isSlow()) {
+				this.slow.increment();
+			}
+			if (!this.pending.get()) {
+				this.pending.set(true);
+			}
+			// Written only when it changes: while calls succeed, threads only read these. A success split
+			// from its call by a batch taken in between ends the run one batch later, which is still
+			// after every failure before it.
 			if (this.trailing.get() != 0) {
 				this.trailing.set(0);
 			}
@@ -124,16 +138,33 @@ final class LocalView {
 			}
 			return false;
 		}
-		long run = this.trailing.incrementAndGet() + (this.hadSuccess.get() ? 0 : s.streak);
-		if (run >= config.getFailureThreshold()) {
-			return true;
+		// A failure is counted under the lock the senders take a batch under, so no batch holds part of
+		// it and the estimate below sees every batch taken: failures are the rare path.
+		synchronized (this) {
+			this.calls.increment();
+			if (outcome.isRecordedFailure()) {
+				this.failures.increment();
+			}
+			if (outcome.isSlow()) {
+				this.slow.increment();
+			}
+			this.pending.set(true);
+			long run = this.trailing.incrementAndGet();
+			if (!this.hadSuccess.get()) {
+				run += this.flightRun + (this.flightSuccess ? 0 : s.streak);
+			}
+			if (run >= config.getFailureThreshold()) {
+				return true;
+			}
+			long n = s.calls + this.flightCalls + this.calls.sum();
+			if (n < config.getMinimumCalls()) {
+				return false;
+			}
+			return (s.failedCalls + this.flightFailures + this.failures.sum()) * 100.0 / n >= config
+				.getFailureRateThreshold()
+					|| (s.slowCalls + this.flightSlow + this.slow.sum()) * 100.0 / n >= config
+						.getSlowCallRateThreshold();
 		}
-		long n = s.calls + this.calls.sum();
-		if (n < config.getMinimumCalls()) {
-			return false;
-		}
-		return (s.failedCalls + this.failures.sum()) * 100.0 / n >= config.getFailureRateThreshold()
-				|| (s.slowCalls + this.slow.sum()) * 100.0 / n >= config.getSlowCallRateThreshold();
 	}
 
 	/** A batch that could cross a threshold is sent: the store decides until it is answered. */
@@ -156,8 +187,35 @@ final class LocalView {
 		return s == null || now - s.learnedNanos >= ageNanos;
 	}
 
-	/** The batch to send: a failed one again first, else the outcomes counted since the last one. */
-	OutcomeBatch nextBatch() {
+	/**
+	 * The batch to send: a failed one again first, else the outcomes counted since the last one. Called
+	 * under this object's lock, by the sender that sends it at once; {@link #answered} must follow.
+	 */
+	synchronized OutcomeBatch nextBatch() {
+		OutcomeBatch batch = takeBatch();
+		if (!batch.isEmpty()) {
+			this.flights++;
+			this.flightRun = batch.hadSuccess() ? batch.trailingFailures() : this.flightRun + batch.trailingFailures();
+			this.flightSuccess |= batch.hadSuccess();
+			this.flightCalls += batch.calls();
+			this.flightFailures += batch.failures();
+			this.flightSlow += batch.slow();
+		}
+		return batch;
+	}
+
+	/** The store answered (or failed) a batch from {@link #nextBatch()}; after its answer was learned. */
+	synchronized void answered(OutcomeBatch batch) {
+		if (!batch.isEmpty() && --this.flights == 0) {
+			this.flightRun = 0;
+			this.flightSuccess = false;
+			this.flightCalls = 0;
+			this.flightFailures = 0;
+			this.flightSlow = 0;
+		}
+	}
+
+	private OutcomeBatch takeBatch() {
 		OutcomeBatch again = this.unconfirmed.getAndSet(null);
 		if (again != null) {
 			return again;
@@ -187,8 +245,22 @@ final class LocalView {
 	/** Learns the shared state a merge answered; {@code askedNanos} is when the batch was sent. */
 	void learn(MergeResult result, long askedNanos) {
 		long openUntil = askedNanos + Duration.ofMillis(result.openRemainingMillis()).toNanos();
-		learn(Seen.of(result.state(), result.epoch(), askedNanos, openUntil, result.calls(), result.failedCalls(),
-				result.slowCalls(), result.consecutiveFailures()));
+		Seen next = Seen.of(result.state(), result.epoch(), askedNanos, openUntil, result.calls(),
+				result.failedCalls(), result.slowCalls(), result.consecutiveFailures());
+		while (true) {
+			Seen s = this.seen.get();
+			if (s == null || s.epoch != next.epoch || next.learnedNanos - s.learnedNanos > 0) {
+				learn(next);
+				return;
+			}
+			// Overtaken by a decision or command of the same epoch, which carried no counts: the counts
+			// are still news.
+			Seen counted = new Seen(s.state, s.epoch, s.learnedNanos, s.openUntilNanos, next.calls, next.failedCalls,
+					next.slowCalls, next.streak, s.admission);
+			if (this.seen.compareAndSet(s, counted)) {
+				return;
+			}
+		}
 	}
 
 	/** Learns the state a decision of the store answered (not one of the failure policy's). */
@@ -208,6 +280,12 @@ final class LocalView {
 	 */
 	void learn(StateTransition transition, CircuitBreakerConfig config) {
 		long now = System.nanoTime();
+		Seen s = this.seen.get();
+		if (s != null && transition.epoch() <= s.epoch) {
+			// A transition told late (a listener, a message) says nothing about when it was made: it
+			// never replaces what an answer asked for since has shown.
+			return;
+		}
 		learnKeepingCounts(transition.to(), transition.epoch(), now, now + config.getOpenTimeout().toNanos());
 	}
 
@@ -252,6 +330,13 @@ final class LocalView {
 		this.failures.reset();
 		this.slow.reset();
 		this.unconfirmed.set(null);
+	}
+
+	@Override
+	public String toString() {
+		return "LocalView[seen=" + this.seen.get() + ", pending=" + this.pending.get() + ", calls=" + this.calls.sum()
+				+ ", trailing=" + this.trailing.get() + ", hadSuccess=" + this.hadSuccess.get() + ", flights="
+				+ this.flights + ", flightRun=" + this.flightRun + ", urgent=" + this.urgent.get() + "]";
 	}
 
 	/** The state as last learned, for tests and diagnostics; {@code null} before the first answer. */

@@ -101,6 +101,24 @@ class BoundedConsistencyTests {
 		Await.until(DEADLINE, () -> a.tryAcquirePermission().isEmpty(), "the instance to reject");
 	}
 
+	/**
+	 * The instance whose failures open the breaker rejects its very next call, even while the flusher
+	 * (every 3 ms here) takes batches at the same moment as the failing caller.
+	 */
+	@Test
+	void theInstanceWhoseFailuresOpenTheBreakerRejectsItsVeryNextCall() {
+		CircuitBreaker breaker = instance("a", new ViewOptions(Duration.ofMillis(10), Duration.ofMillis(3)),
+				config().build()).circuitBreaker("own/trip");
+		for (int round = 0; round < 200; round++) {
+			breaker.reset();
+			breaker.executeSupplier(() -> "ok");
+			fail(breaker, 3);
+			String before = breaker.describeView();
+			assertThat(breaker.tryAcquirePermission()).as("the call after the trip, round " + round + ": " + before
+					+ " / now " + breaker.describeView()).isEmpty();
+		}
+	}
+
 	@Test
 	void openIsDecidedLocallyAndOneScriptMovesItToHalfOpen() {
 		AtomicInteger acquires = new AtomicInteger();

@@ -37,13 +37,15 @@ import org.jspecify.annotations.Nullable;
  * @param source {@code shared} (read from Redis) or {@code local} (this instance's fallback breaker)
  * @param settingsHash the hash of the settings this instance uses for it
  * @param settingsMismatch whether the settings last recorded by an instance differ from this instance's
+ * @param openHereOnly why the breaker is open on this instance alone (its failures crossed a threshold
+ * while fewer than minimum-failing-instances instances were failing), or {@code null}
  */
 public record CircuitBreakerDetails(String state, String failureRate, String slowCallRate,
 		String failureRateThreshold, String slowCallRateThreshold, int failureThreshold, int successThreshold,
 		int minimumCalls, int halfOpenMaxCalls, String openTimeout, String slidingWindow, long bufferedCalls,
 		long failedCalls, long slowCalls, int consecutiveFailures, long notPermittedCalls, @Nullable Instant openedAt,
 		@Nullable Instant nextTrialAt, @Nullable Instant changedAt, String reason, long epoch, String source,
-		String settingsHash, boolean settingsMismatch) {
+		String settingsHash, boolean settingsMismatch, @Nullable String openHereOnly) {
 
 	static CircuitBreakerDetails of(CircuitSnapshot snapshot, CircuitBreakerConfig config,
 			@Nullable CircuitBreaker here) {
@@ -56,7 +58,8 @@ public record CircuitBreakerDetails(String state, String failureRate, String slo
 				snapshot.consecutiveFailures(), (here != null) ? here.getCallCounts().notPermittedCalls() : 0,
 				snapshot.openedAt(), snapshot.nextTrialAt(), snapshot.changedAt(), snapshot.reason(), snapshot.epoch(),
 				snapshot.source().name().toLowerCase(Locale.ROOT), config.settingsHash(),
-				!snapshot.settingsHash().isEmpty() && !snapshot.settingsHash().equals(config.settingsHash()));
+				!snapshot.settingsHash().isEmpty() && !snapshot.settingsHash().equals(config.settingsHash()),
+				(here != null) ? here.getOpenHereOnly() : null);
 	}
 
 	private static String percent(float value) {

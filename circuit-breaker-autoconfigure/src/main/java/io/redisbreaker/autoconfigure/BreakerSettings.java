@@ -75,6 +75,13 @@ public class BreakerSettings {
 	 */
 	private @Nullable Consistency consistency;
 
+	/**
+	 * Distinct instances that must report failures inside the sliding window before the shared breaker
+	 * opens (consistency bounded). Below that, an instance whose own calls cross a threshold opens for
+	 * itself alone, says so in the log, and the rest of the fleet keeps calling. Default 1 (off).
+	 */
+	private @Nullable Integer minimumFailingInstances;
+
 	/** Exceptions that count as failures; by default every exception that is not ignored. */
 	private @Nullable List<Class<? extends Throwable>> recordExceptions;
 
@@ -95,6 +102,7 @@ public class BreakerSettings {
 		atLeastOne(path, "success-threshold", this.successThreshold);
 		atLeastOne(path, "half-open-max-calls", this.halfOpenMaxCalls);
 		atLeastOne(path, "minimum-calls", this.minimumCalls);
+		atLeastOne(path, "minimum-failing-instances", this.minimumFailingInstances);
 		atLeast(path, "open-timeout", this.openTimeout, ONE_MILLISECOND);
 		atLeast(path, "half-open-permit-lease", this.halfOpenPermitLease, ONE_MILLISECOND);
 		atLeast(path, "sliding-window", this.slidingWindow, Duration.ofSeconds(1));
@@ -188,6 +196,7 @@ public class BreakerSettings {
 		set(this.openTimeoutMultiplier, builder::openTimeoutMultiplier);
 		set(this.maxOpenTimeout, builder::maxOpenTimeout);
 		set(this.consistency, builder::consistency);
+		set(this.minimumFailingInstances, builder::minimumFailingInstances);
 		set(this.recordExceptions, builder::recordExceptions);
 		set(this.ignoreExceptions, builder::ignoreExceptions);
 		return builder;
@@ -293,6 +302,14 @@ public class BreakerSettings {
 
 	public void setMaxOpenTimeout(@Nullable Duration maxOpenTimeout) {
 		this.maxOpenTimeout = maxOpenTimeout;
+	}
+
+	public @Nullable Integer getMinimumFailingInstances() {
+		return this.minimumFailingInstances;
+	}
+
+	public void setMinimumFailingInstances(@Nullable Integer minimumFailingInstances) {
+		this.minimumFailingInstances = minimumFailingInstances;
 	}
 
 	public @Nullable Consistency getConsistency() {

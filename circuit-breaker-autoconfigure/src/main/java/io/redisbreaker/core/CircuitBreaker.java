@@ -1,5 +1,6 @@
 package io.redisbreaker.core;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -438,10 +439,34 @@ public final class CircuitBreaker {
 			}
 			view.learn(result, now);
 			view.answered(batch);
+			if (!result.heldBack().isEmpty()) {
+				openHere(view, result.heldBack());
+			}
 			if (result.transition() != null) {
 				CompletableFuture.runAsync(() -> notify(result.transition()), Callbacks.executor());
 			}
 		});
+	}
+
+	/**
+	 * The blast-radius guard: this instance's failures would have opened the breaker, but too few
+	 * instances are failing, so it opens for this instance alone and the fleet keeps calling.
+	 */
+	private void openHere(LocalView view, String reason) {
+		Duration openFor = this.config.getOpenTimeout();
+		if (view.openHere(System.nanoTime() + openFor.toNanos(), reason)) {
+			logger.warn("Circuit breaker '" + this.name + "' is open on this instance only, for " + openFor.toMillis()
+					+ " ms: " + reason + " (minimum-failing-instances " + this.config.getMinimumFailingInstances()
+					+ "). The other instances keep calling; this one calls again when the time is up.");
+		}
+	}
+
+	/**
+	 * Why this breaker is open on this instance alone ({@code minimum-failing-instances}), or
+	 * {@code null} when it follows the shared state.
+	 */
+	public @Nullable String getOpenHereOnly() {
+		return (this.view != null) ? this.view.openHereReason(System.nanoTime()) : null;
 	}
 
 	/** Learns a transition another instance made (told by Pub/Sub). */

@@ -39,6 +39,9 @@ public final class CircuitBreakerConfig {
 
 	public static final Duration DEFAULT_MAX_OPEN_TIMEOUT = Duration.ofMinutes(10);
 
+	/** By default one instance's failures can open the shared breaker. */
+	public static final int DEFAULT_MINIMUM_FAILING_INSTANCES = 1;
+
 	/** By default the call decision comes from a local view of the shared state (see {@link Consistency}). */
 	public static final Consistency DEFAULT_CONSISTENCY = Consistency.BOUNDED;
 
@@ -77,6 +80,8 @@ public final class CircuitBreakerConfig {
 
 	private final long slowCallNanos;
 
+	private final int minimumFailingInstances;
+
 	private CircuitBreakerConfig(Builder builder) {
 		this.failureThreshold = builder.failureThreshold;
 		this.successThreshold = builder.successThreshold;
@@ -93,6 +98,7 @@ public final class CircuitBreakerConfig {
 		this.exceptions = new ExceptionClassifier(builder.recordExceptions, builder.ignoreExceptions);
 		this.consistency = builder.consistency;
 		this.slowCallNanos = saturatedNanos(builder.slowCallDurationThreshold);
+		this.minimumFailingInstances = builder.minimumFailingInstances;
 	}
 
 	private static long saturatedNanos(Duration duration) {
@@ -120,6 +126,15 @@ public final class CircuitBreakerConfig {
 	/** How the call decision and the shared state relate: {@link Consistency#BOUNDED} or {@link Consistency#STRICT}. */
 	public Consistency getConsistency() {
 		return this.consistency;
+	}
+
+	/**
+	 * How many distinct instances must have reported failures inside the sliding window before the shared
+	 * breaker opens ({@link Consistency#BOUNDED}); below that, an instance whose own calls cross a threshold
+	 * opens for itself alone. 1 (the default) turns the guard off.
+	 */
+	public int getMinimumFailingInstances() {
+		return this.minimumFailingInstances;
 	}
 
 	/** Consecutive failures (within the sliding window) that open the breaker. */
@@ -241,7 +256,9 @@ public final class CircuitBreakerConfig {
 				+ ", slow-call-duration-threshold=" + this.slowCallDurationThreshold + ", slow-call-rate-threshold="
 				+ this.slowCallRateThreshold + ", open-timeout-multiplier=" + this.openTimeoutMultiplier
 				+ ", max-open-timeout=" + this.maxOpenTimeout + ", record-exceptions="
-				+ names(getRecordExceptions()) + ", ignore-exceptions=" + names(getIgnoreExceptions());
+				+ names(getRecordExceptions()) + ", ignore-exceptions=" + names(getIgnoreExceptions())
+				// Only when set, so the hash of settings that do not use it stays what it was.
+				+ ((this.minimumFailingInstances != 1) ? ", minimum-failing-instances=" + this.minimumFailingInstances : "");
 	}
 
 	/** A short hash of {@link #describeSettings()}: equal settings give equal hashes on every instance. */
@@ -272,7 +289,7 @@ public final class CircuitBreakerConfig {
 				&& this.slowCallRateThreshold == that.slowCallRateThreshold
 				&& this.openTimeoutMultiplier == that.openTimeoutMultiplier
 				&& this.maxOpenTimeout.equals(that.maxOpenTimeout) && this.exceptions.equals(that.exceptions)
-				&& this.consistency == that.consistency;
+				&& this.consistency == that.consistency && this.minimumFailingInstances == that.minimumFailingInstances;
 	}
 
 	@Override
@@ -290,7 +307,7 @@ public final class CircuitBreakerConfig {
 				+ this.minimumCalls + ", slowCallDurationThreshold=" + this.slowCallDurationThreshold
 				+ ", slowCallRateThreshold=" + this.slowCallRateThreshold + ", openTimeoutMultiplier="
 				+ this.openTimeoutMultiplier + ", maxOpenTimeout=" + this.maxOpenTimeout + ", " + this.exceptions
-				+ ", consistency=" + this.consistency + "]";
+				+ ", consistency=" + this.consistency + ", minimumFailingInstances=" + this.minimumFailingInstances + "]";
 	}
 
 	/**
@@ -329,6 +346,8 @@ public final class CircuitBreakerConfig {
 
 		private Consistency consistency = DEFAULT_CONSISTENCY;
 
+		private int minimumFailingInstances = DEFAULT_MINIMUM_FAILING_INSTANCES;
+
 		private Builder() {
 		}
 
@@ -348,6 +367,7 @@ public final class CircuitBreakerConfig {
 			this.recordExceptions = config.getRecordExceptions();
 			this.ignoreExceptions = config.getIgnoreExceptions();
 			this.consistency = config.consistency;
+			this.minimumFailingInstances = config.minimumFailingInstances;
 		}
 
 		public Builder failureThreshold(int failureThreshold) {
@@ -425,8 +445,14 @@ public final class CircuitBreakerConfig {
 			return this;
 		}
 
+		public Builder minimumFailingInstances(int minimumFailingInstances) {
+			this.minimumFailingInstances = minimumFailingInstances;
+			return this;
+		}
+
 		public CircuitBreakerConfig build() {
 			atLeast("failure-threshold", this.failureThreshold, 1);
+			atLeast("minimum-failing-instances", this.minimumFailingInstances, 1);
 			atLeast("success-threshold", this.successThreshold, 1);
 			atLeast("half-open-max-calls", this.halfOpenMaxCalls, 1);
 			atLeast("minimum-calls", this.minimumCalls, 1);

@@ -80,6 +80,14 @@ final class LocalView {
 
 	private volatile long flightSlow;
 
+	/**
+	 * While this instance is open for itself alone (its failures crossed a threshold, too few instances
+	 * were failing for the shared breaker to open): until when, on this instance's clock; 0 when not.
+	 */
+	private volatile long ownOpenUntilNanos;
+
+	private volatile String ownOpenReason = "";
+
 	/** The sequence of the batch sent again last, so a batch is sent again only once. */
 	private volatile long resent;
 
@@ -97,6 +105,11 @@ final class LocalView {
 		Seen s = this.seen.get();
 		if (s == null || now - s.learnedNanos > maxStalenessNanos || this.urgent.get() > 0) {
 			return null;
+		}
+		long ownUntil = this.ownOpenUntilNanos;
+		if (ownUntil != 0 && now - ownUntil < 0 && s.state != CircuitState.DISABLED) {
+			return new Admission(false, CircuitState.OPEN, s.epoch, null, Duration.ofNanos(ownUntil - now),
+					Admission.Issuer.LOCAL, null);
 		}
 		if (s.admission != null) {
 			return s.admission;
@@ -314,8 +327,10 @@ final class LocalView {
 			}
 			if (this.seen.compareAndSet(s, next)) {
 				if (s != null && s.epoch != next.epoch) {
-					// Outcomes counted under the old epoch would count nothing at merge.
+					// Outcomes counted under the old epoch would count nothing at merge, and the shared
+					// state has moved on from what opened this instance for itself.
 					dropPending();
+					this.ownOpenUntilNanos = 0;
 				}
 				return;
 			}
@@ -337,6 +352,29 @@ final class LocalView {
 		return "LocalView[seen=" + this.seen.get() + ", pending=" + this.pending.get() + ", calls=" + this.calls.sum()
 				+ ", trailing=" + this.trailing.get() + ", hadSuccess=" + this.hadSuccess.get() + ", flights="
 				+ this.flights + ", flightRun=" + this.flightRun + ", urgent=" + this.urgent.get() + "]";
+	}
+
+	/**
+	 * Opens this instance's view for itself alone until {@code untilNanos}, the shared state staying as
+	 * it is (see {@link CircuitBreakerConfig#getMinimumFailingInstances()}); ends early when the shared
+	 * state moves to another epoch (opened for all, reset by an operator).
+	 * @return whether it was not open for itself already
+	 */
+	boolean openHere(long untilNanos, String reason) {
+		boolean opened = !isOpenHere(System.nanoTime());
+		this.ownOpenReason = reason;
+		this.ownOpenUntilNanos = untilNanos;
+		return opened;
+	}
+
+	/** Why this instance is open for itself alone now, or {@code null}. */
+	@Nullable String openHereReason(long now) {
+		return isOpenHere(now) ? this.ownOpenReason : null;
+	}
+
+	private boolean isOpenHere(long now) {
+		long until = this.ownOpenUntilNanos;
+		return until != 0 && now - until < 0;
 	}
 
 	/** The state as last learned, for tests and diagnostics; {@code null} before the first answer. */

@@ -16,8 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param slowCalls slow calls in the sliding window
  * @param consecutiveFailures the current run of failures inside the window
  * @param transition the transition the batch caused, or {@code null}
+ * @param heldBack why the shared breaker would have opened, had at least
+ * {@link CircuitBreakerConfig#getMinimumFailingInstances()} instances been failing; empty otherwise. The
+ * instance that sent the batch then opens for itself alone.
  */
 public record MergeResult(boolean counted, CircuitState state, long epoch, long openRemainingMillis, long calls,
-		long failedCalls, long slowCalls, long consecutiveFailures, @Nullable StateTransition transition) {
+		long failedCalls, long slowCalls, long consecutiveFailures, @Nullable StateTransition transition,
+		String heldBack) {
 
 }

@@ -119,6 +119,32 @@ class BoundedConsistencyTests {
 		}
 	}
 
+	/**
+	 * The blast-radius guard: with minimum-failing-instances 2, an instance failing alone opens for itself,
+	 * the fleet keeps calling, and a second failing instance opens the shared breaker for all.
+	 */
+	@Test
+	void anInstanceFailingBelowTheQuorumProtectsItselfAndASecondOneOpensTheBreakerForAll() {
+		CircuitBreakerConfig guarded = config().minimumFailingInstances(2).build();
+		CircuitBreaker a = instance("a", VIEWS, guarded).circuitBreaker("guarded");
+		CircuitBreaker b = instance("b", VIEWS, guarded).circuitBreaker("guarded");
+		b.executeSupplier(() -> "ok");
+		fail(a, 3);
+		Await.until(DEADLINE, () -> a.getOpenHereOnly() != null, "a to open for itself");
+		assertThat(a.getOpenHereOnly()).isEqualTo("failures: 3/3, but only 1 of 2 instances failing");
+		assertThat(a.tryAcquirePermission()).isEmpty();
+		assertThat(this.server.command("HGET", "cb:{guarded}", "state")).as("the shared state").isNull();
+		assertThat(b.executeSupplier(() -> "ok")).as("the fleet keeps calling").isEqualTo("ok");
+		assertThat(b.getOpenHereOnly()).isNull();
+
+		// b's success ended the shared run; two failing instances within the window open it for all.
+		fail(b, 3);
+		Await.until(DEADLINE, () -> "OPEN".equals(this.server.command("HGET", "cb:{guarded}", "state")),
+				"the second failing instance to open the shared breaker");
+		assertThat(b.tryAcquirePermission()).isEmpty();
+		assertThat(b.getSnapshot().reason()).isEqualTo("failures: 3/3");
+	}
+
 	@Test
 	void openIsDecidedLocallyAndOneScriptMovesItToHalfOpen() {
 		AtomicInteger acquires = new AtomicInteger();

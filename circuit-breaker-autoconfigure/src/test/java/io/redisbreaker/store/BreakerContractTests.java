@@ -236,6 +236,22 @@ abstract class BreakerContractTests {
 		assertThat(join(store.snapshot("runs", config)).state()).isEqualTo(CircuitState.OPEN);
 	}
 
+	/**
+	 * With minimum-failing-instances 2, one instance's failures alone open nothing shared: the reply says
+	 * what was held back, and the run stays long enough for a second instance's failure to open it.
+	 */
+	@Test
+	void oneInstanceBelowMinimumFailingInstancesOpensNothingShared() {
+		BreakerStore store = store("instance-a");
+		CircuitBreakerConfig config = config().minimumFailingInstances(2).build();
+		MergeResult held = join(store.merge("guarded", config, new OutcomeBatch(0, 1, 3, 3, 0, 3, false)));
+		assertThat(held.state()).isEqualTo(CircuitState.CLOSED);
+		assertThat(held.transition()).isNull();
+		assertThat(held.heldBack()).isEqualTo("failures: 3/3, but only 1 of 2 instances failing");
+		assertThat(held.consecutiveFailures()).isEqualTo(3);
+		assertThat(join(store.snapshot("guarded", config)).state()).isEqualTo(CircuitState.CLOSED);
+	}
+
 	/** A batch of an earlier epoch, or one that finds the breaker open, counts nothing. */
 	@Test
 	void aBatchOfAnEarlierEpochOrAnOpenBreakerCountsNothing() {

@@ -164,12 +164,19 @@ final class BreakerStateMachine {
 	private MergeResult merge(CircuitBreakerConfig config, OutcomeBatch batch, boolean inEpoch, long now) {
 		boolean counted = false;
 		StateTransition moved = null;
+		String heldBack = "";
 		if (!batch.isEmpty() && inEpoch && this.state == CircuitState.CLOSED
 				&& batch.sequence() > this.lastBatch) {
 			this.lastBatch = batch.sequence();
 			counted = true;
 			String trip = countClosed(config, batch.calls(), batch.failures(), batch.slow(), batch.trailingFailures(),
 					batch.hadSuccess(), now);
+			if (trip != null && config.getMinimumFailingInstances() > 1) {
+				// This machine serves one instance: the only one ever failing here.
+				heldBack = String.format("%s, but only 1 of %d instances failing", trip,
+						config.getMinimumFailingInstances());
+				trip = null;
+			}
 			if (trip != null) {
 				moved = open(config, now, trip, false);
 			}
@@ -178,7 +185,7 @@ final class BreakerStateMachine {
 		long remaining = (this.state == CircuitState.OPEN) ? Math.max(this.openUntil - now, 0) : 0;
 		long streak = (this.state == CircuitState.CLOSED) ? streakInWindow(config.getSlidingWindow().toMillis(), now) : 0;
 		return new MergeResult(counted, this.state, this.epoch, remaining, this.window.calls(), this.window.failures(),
-				this.window.slow(), streak, moved);
+				this.window.slow(), streak, moved, heldBack);
 	}
 
 	/** {@code count_closed()}: counts calls of a closed breaker; says why it must open, or {@code null}. */

@@ -20,10 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param failures failed calls in the sliding window
  * @param slowCalls slow calls in the sliding window
  * @param streak the current run of failures inside the window
+ * @param heldBack why the breaker would have opened, had enough instances been failing; else empty
  */
 record MergeReply(boolean counted, CircuitState state, long epoch, @Nullable CircuitState from,
 		@Nullable CircuitState to, String reason, long openRemainingMs, long calls, long failures, long slowCalls,
-		long streak) {
+		long streak, String heldBack) {
 
 	static final String SCRIPT = "merge.lua";
 
@@ -33,7 +34,7 @@ record MergeReply(boolean counted, CircuitState state, long epoch, @Nullable Cir
 		ReplyReader read = ReplyReader.of(SCRIPT, FIELDS, reply);
 		MergeReply parsed = new MergeReply(read.flag(), read.state(), read.number(), read.optionalState(),
 				read.optionalState(), read.text(), read.number(), read.number(), read.number(), read.number(),
-				read.number());
+				read.number(), read.text());
 		read.end(parsed.from, parsed.to);
 		return parsed;
 	}
@@ -42,7 +43,7 @@ record MergeReply(boolean counted, CircuitState state, long epoch, @Nullable Cir
 	MergeResult result(String name, String origin) {
 		return new MergeResult(this.counted, this.state, this.epoch, this.openRemainingMs, this.calls, this.failures,
 				this.slowCalls, this.streak,
-				ReplyReader.transition(name, this.from, this.to, this.reason, this.epoch, origin));
+				ReplyReader.transition(name, this.from, this.to, this.reason, this.epoch, origin), this.heldBack);
 	}
 
 }

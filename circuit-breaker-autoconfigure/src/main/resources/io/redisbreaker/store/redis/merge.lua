@@ -2,9 +2,12 @@
 -- state the instance's local view adopts. A batch without calls only reads.
 -- ARGV: epoch, sequence, calls, failures, slow, trailing_failures, had_success 0|1, failure_threshold,
 --       window_ms, bucket_ms, failure_rate_threshold, minimum_calls, slow_call_rate_threshold, open_ms,
---       open_multiplier, max_open_ms, ttl_ms, channel, name, origin, max_breakers
+--       open_multiplier, max_open_ms, ttl_ms, channel, name, origin, max_breakers, min_instances
 -- Returns: {counted 0|1, state, epoch, from, to, reason, open_remaining_ms, calls, failures, slow_calls,
---           streak}
+--           streak, held_back}
+-- held_back: why the breaker would have opened when fewer than min_instances instances reported
+-- failures inside the window (the instance then opens for itself alone), else ''. Each instance's last
+-- failure is kept in the batches hash as field 'f:<instance>'.
 -- The batch counts only in the epoch its calls were admitted in, only while CLOSED, and only once: the
 -- sequence of the last batch merged from each instance is kept in the batches hash (cleared with the
 -- counters at every transition), so a batch sent again after a lost reply is recognised.
@@ -19,6 +22,7 @@ local open_ms, open_multiplier, max_open_ms = tonumber(ARGV[14]), tonumber(ARGV[
 local ttl_ms = tonumber(ARGV[17])
 local channel, name, origin = ARGV[18], ARGV[19], ARGV[20]
 local max_breakers = tonumber(ARGV[21])
+local min_instances = tonumber(ARGV[22])
 local thresholds = {failure_threshold = failure_threshold, window_ms = window_ms, bucket_ms = bucket_ms,
   failure_rate_threshold = failure_rate_threshold, minimum_calls = minimum_calls,
   slow_call_rate_threshold = slow_call_rate_threshold}
@@ -32,6 +36,7 @@ local s = read_state()
 local now = now_ms()
 local counted = 0
 local moved = {'', '', ''}
+local held_back = ''
 
 local function answer()
   local remaining = 0
@@ -39,7 +44,8 @@ local function answer()
   local in_window, failed, slowed = window_totals(now, window_ms, bucket_ms)
   local streak = 0
   if s.state == 'CLOSED' then streak = streak_in_window(now, window_ms) end
-  return {counted, s.state, s.epoch, moved[1], moved[2], moved[3], remaining, in_window, failed, slowed, streak}
+  return {counted, s.state, s.epoch, moved[1], moved[2], moved[3], remaining, in_window, failed, slowed, streak,
+    held_back}
 end
 
 if calls == 0 or epoch ~= s.epoch or s.state ~= 'CLOSED' then
@@ -61,7 +67,22 @@ if call('HSET', BATCHES, origin, int(sequence)) == 1 and call('HINCRBY', BATCHES
   call('HSET', BATCHES, origin, int(sequence), '#', 1)
 end
 counted = 1
+if failures > 0 or trailing_failures > 0 then call('HSET', BATCHES, 'f:' .. origin, int(now)) end
 local reason = count_closed(now, calls, failures, slow, trailing_failures, had_success == '1', thresholds)
+if reason and min_instances > 1 then
+  -- The blast-radius guard: one instance's own trouble (its network, its bug) must not stop the fleet.
+  local failing = 0
+  local fields = call('HGETALL', BATCHES)
+  for i = 1, #fields, 2 do
+    if string.sub(fields[i], 1, 2) == 'f:' and tonumber(fields[i + 1]) > now - window_ms then
+      failing = failing + 1
+    end
+  end
+  if failing < min_instances then
+    held_back = string.format('%s, but only %d of %d instances failing', reason, failing, min_instances)
+    reason = nil
+  end
+end
 if reason then
   moved = open(s, now, reason, open_ms, open_multiplier, max_open_ms, false, channel, name, origin)
 end

@@ -64,7 +64,7 @@ public class RedisClientProperties {
 	/**
 	 * Whether commands in flight when a connection drops are replayed after the reconnect even if they
 	 * are not idempotent (INCR, LPUSH, PUBLISH...), at the risk of running twice. By default they fail
-	 * with a timeout instead.
+	 * at once instead, and the retry decides whether running them again is safe.
 	 */
 	private boolean replayNonIdempotent = LettuceHardening.Options.DEFAULTS.replayNonIdempotent();
 

@@ -62,7 +62,7 @@ public final class LettuceHardening
 			.disconnectedBehavior(this.options.rejectWhileDisconnected()
 					? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS : ClientOptions.DisconnectedBehavior.DEFAULT);
 		if (!this.options.replayNonIdempotent()) {
-			builder.replayFilter(notReplayable());
+			builder.replayFilter(notReplayable(this.options.rejectWhileDisconnected()));
 		}
 		if (builder instanceof ClusterClientOptions.Builder cluster) {
 			cluster.topologyRefreshOptions(topologyRefresh());
@@ -118,10 +118,38 @@ public final class LettuceHardening
 			.build();
 	}
 
-	/** The replay filter: true for a command that must not be replayed. */
-	static Predicate<RedisCommand<?, ?, ?>> notReplayable() {
-		return (command) -> command.getType() == null
-				|| !REPLAYABLE_TYPES.contains(command.getType().toString().toUpperCase(Locale.ROOT));
+	/**
+	 * The replay filter: true for a command that must not be replayed, which it also fails at once.
+	 * Lettuce drops a command its replay filter matches without completing it, so its caller would wait
+	 * out the whole command timeout. That happens to any command written while the server closes the
+	 * connection: the endpoint still looks connected, the write reaches the channel after it closed,
+	 * and Lettuce's write listener asks this filter whether to queue the command again. Such a command
+	 * never reached the server; failing it lets the retry run it again on the new connection.
+	 * @param rejectWhileDisconnected whether commands are rejected while disconnected: every command in
+	 * flight then fails with the connection before any replay, so what this filter sees (a write that
+	 * failed, a write that found the connection gone) was surely never sent; otherwise commands in
+	 * flight are queued for replay, and a failed replay write brings them here though they may have run
+	 */
+	static Predicate<RedisCommand<?, ?, ?>> notReplayable(boolean rejectWhileDisconnected) {
+		return (command) -> {
+			if (command == null) {
+				// Lettuce passes no command for a failed batch write; it asks again for each command it requeues.
+				return false;
+			}
+			if (isReplayable(command)) {
+				return false;
+			}
+			String name = (command.getType() != null) ? command.getType().toString() : "a command";
+			command.completeExceptionally(rejectWhileDisconnected ? CommandNotReplayedException.notSent(name)
+					: CommandNotReplayedException.mayHaveRun(name));
+			return true;
+		};
+	}
+
+	/** Whether a command may run twice to no different effect, so Lettuce may replay it. */
+	static boolean isReplayable(RedisCommand<?, ?, ?> command) {
+		return command.getType() != null
+				&& REPLAYABLE_TYPES.contains(command.getType().toString().toUpperCase(Locale.ROOT));
 	}
 
 	/**

@@ -25,7 +25,10 @@ public final class RedisFailures {
 	/** What a failure means for a retry. */
 	public enum Kind {
 
-		/** The command never reached the server (not connected, connect refused): always safe to retry. */
+		/**
+		 * The command never reached the server (not connected, connect refused, written after the
+		 * connection closed): always safe to retry.
+		 */
 		NOT_SENT,
 
 		/**
@@ -71,6 +74,9 @@ public final class RedisFailures {
 			}
 		}
 		for (@Nullable Throwable cause = failure; cause != null; cause = next(cause)) {
+			if (cause instanceof CommandNotReplayedException notReplayed) {
+				return notReplayed.mayHaveRun() ? Kind.IN_DOUBT : Kind.NOT_SENT;
+			}
 			if (cause instanceof RedisCommandExecutionException) {
 				return isRejection(cause) ? Kind.REJECTED : Kind.FATAL;
 			}

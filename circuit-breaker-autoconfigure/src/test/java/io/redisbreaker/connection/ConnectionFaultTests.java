@@ -58,6 +58,64 @@ class ConnectionFaultTests {
 	}
 
 	@Test
+	void aRequestMadeRightAfterTheServerClosedTheConnectionNeverWaitsForTheCommandTimeout() {
+		// The kill and the request race: the request's write may reach the channel after it closed. Lettuce
+		// then asks the replay filter whether to queue it again, and used to drop a SET without failing it,
+		// so the request waited out the 2 s command timeout (about one kill in ten).
+		RedisClientContexts.starter(this.server.host(), this.server.port()).run((context) -> {
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			redis.opsForValue().get("warm-up");
+			List<String> slowOrFailed = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				killVictims();
+				long started = System.nanoTime();
+				String outcome;
+				try {
+					redis.opsForValue().set("webhook_frequency_" + i, "1");
+					outcome = "1".equals(redis.opsForValue().get("webhook_frequency_" + i)) ? "ok" : "wrong value";
+				}
+				catch (DataAccessException ex) {
+					outcome = RedisFailures.describe(ex);
+				}
+				Duration took = Duration.ofNanos(System.nanoTime() - started);
+				if (!outcome.equals("ok") || took.compareTo(Duration.ofSeconds(1)) >= 0) {
+					slowOrFailed.add("request " + i + ": " + took.toMillis() + " ms, " + outcome);
+				}
+			}
+			assertThat(slowOrFailed).isEmpty();
+			assertThat(context.getBean(ConnectionRecovery.class).resets()).as("resets after a timeout").isZero();
+		});
+	}
+
+	@Test
+	void aNonIdempotentCommandMadeRightAfterTheServerClosedTheConnectionFailsFastOrRunsOnce() {
+		RedisClientContexts.starter(this.server.host(), this.server.port()).run((context) -> {
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			redis.opsForValue().get("warm-up");
+			int succeeded = 0;
+			List<String> slow = new ArrayList<>();
+			for (int i = 0; i < 50; i++) {
+				killVictims();
+				long started = System.nanoTime();
+				try {
+					redis.opsForValue().increment("counter");
+					succeeded++;
+				}
+				catch (DataAccessException ex) {
+					// In flight when the connection closed: it may have run, so it is not retried.
+				}
+				Duration took = Duration.ofNanos(System.nanoTime() - started);
+				if (took.compareTo(Duration.ofSeconds(1)) >= 0) {
+					slow.add("INCR " + i + ": " + took.toMillis() + " ms");
+				}
+			}
+			assertThat(slow).isEmpty();
+			assertThat(succeeded).as("increments that succeeded").isPositive();
+			assertThat(redis.opsForValue().get("counter")).as("no increment ran twice").isEqualTo(String.valueOf(succeeded));
+		});
+	}
+
+	@Test
 	void withoutRetriesAKilledConnectionFailsRequests() {
 		// Commands fail fast while disconnected, so the retry is what hides the kill.
 		RedisClientContexts.starter(this.server.host(), this.server.port())

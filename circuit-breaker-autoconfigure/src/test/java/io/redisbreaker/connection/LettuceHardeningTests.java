@@ -1,14 +1,17 @@
 package io.redisbreaker.connection;
 
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import io.redisbreaker.autoconfigure.CircuitProtectedAutoConfiguration;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
@@ -119,15 +122,43 @@ class LettuceHardeningTests {
 
 	@Test
 	void replaysOnlyCommandsThatCannotRunTwiceToADifferentEffect() {
-		assertThat(LettuceHardening.notReplayable().test(command(CommandType.GET))).isFalse();
-		assertThat(LettuceHardening.notReplayable().test(command(CommandType.SETEX))).isFalse();
-		assertThat(LettuceHardening.notReplayable().test(command(CommandType.INCR))).isTrue();
-		assertThat(LettuceHardening.notReplayable().test(command(CommandType.EVALSHA))).isTrue();
-		assertThat(LettuceHardening.notReplayable().test(command(CommandType.SET))).as("SET may carry NX").isTrue();
-		assertThat(LettuceHardening.notReplayable().test(command(CommandType.PUBLISH))).isTrue();
+		Predicate<RedisCommand<?, ?, ?>> notReplayable = LettuceHardening.notReplayable(true);
+		assertThat(notReplayable.test(command(CommandType.GET))).isFalse();
+		assertThat(notReplayable.test(command(CommandType.SETEX))).isFalse();
+		assertThat(notReplayable.test(command(CommandType.INCR))).isTrue();
+		assertThat(notReplayable.test(command(CommandType.EVALSHA))).isTrue();
+		assertThat(notReplayable.test(command(CommandType.SET))).as("SET may carry NX").isTrue();
+		assertThat(notReplayable.test(command(CommandType.PUBLISH))).isTrue();
+		assertThat(notReplayable.test(null)).as("Lettuce's question about a failed batch write").isFalse();
 	}
 
-	private static io.lettuce.core.protocol.RedisCommand<?, ?, ?> command(CommandType type) {
+	@Test
+	void aCommandThatIsNotReplayedFailsAtOnceInsteadOfWaitingForTheTimeout() {
+		// Lettuce drops a command the filter matches without completing it.
+		RedisCommand<?, ?, ?> get = command(CommandType.GET);
+		LettuceHardening.notReplayable(true).test(get);
+		assertThat(get.isDone()).as("a replayed command is left to Lettuce").isFalse();
+
+		AsyncCommand<?, ?, ?> set = new AsyncCommand<>(command(CommandType.SET));
+		LettuceHardening.notReplayable(true).test(set);
+		assertThat(set).isCompletedExceptionally();
+		Throwable notSent = failure(set);
+		assertThat(notSent).hasMessageContaining("SET");
+		assertThat(RedisFailures.classify(notSent)).as("commands in flight fail with the connection, so it was not sent")
+			.isEqualTo(RedisFailures.Kind.NOT_SENT);
+
+		AsyncCommand<?, ?, ?> incr = new AsyncCommand<>(command(CommandType.INCR));
+		LettuceHardening.notReplayable(false).test(incr);
+		assertThat(RedisFailures.classify(failure(incr)))
+			.as("commands in flight are queued for replay while disconnected, so it may have run")
+			.isEqualTo(RedisFailures.Kind.IN_DOUBT);
+	}
+
+	private static Throwable failure(AsyncCommand<?, ?, ?> command) {
+		return command.handle((value, failure) -> failure).join();
+	}
+
+	private static RedisCommand<?, ?, ?> command(CommandType type) {
 		return new Command<>(type, new StatusOutput<>(StringCodec.UTF8));
 	}
 

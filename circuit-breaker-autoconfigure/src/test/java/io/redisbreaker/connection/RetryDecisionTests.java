@@ -76,6 +76,11 @@ class RetryDecisionTests {
 		assertThat(attempt.mayRetryAfter(READONLY)).isTrue();
 		assertThat(attempt.mayRetryAfter(TIMEOUT)).isFalse();
 		assertThat(attempt.mayRetryAfter(RESET)).isFalse();
+		// Written as the connection closed, failed by the replay filter (Spring Data Redis wraps it so).
+		assertThat(attempt.mayRetryAfter(new RedisSystemException("Redis exception",
+				CommandNotReplayedException.notSent("INCR")))).isTrue();
+		assertThat(attempt.mayRetryAfter(new RedisSystemException("Redis exception",
+				CommandNotReplayedException.mayHaveRun("INCR")))).isFalse();
 	}
 
 	@Test

@@ -14,13 +14,16 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Makes requests one after another, like a request thread of the application, and remembers how each
- * ended. A request that does not return before the observation window closes counts as failed, and
- * ends the loop: the thread making it is stuck.
+ * ended. A request that does not return before the observation window closes (or within {@link #GRACE},
+ * when it started just before) counts as failed, and ends the loop: the thread making it is stuck.
  */
 final class RequestLoop implements AutoCloseable {
 
 	private record Outcome(long atNanos, boolean succeeded, long tookNanos) {
 	}
+
+	/** How long a request started at the very end of the window may still take before it counts as stuck. */
+	static final Duration GRACE = Duration.ofSeconds(1);
 
 	private final StringRedisTemplate redis;
 
@@ -56,7 +59,9 @@ final class RequestLoop implements AutoCloseable {
 		});
 		boolean succeeded;
 		try {
-			call.get(Math.max(1, this.windowEndNanos - started), TimeUnit.NANOSECONDS);
+			// A request started just before the window closes is still given a moment: it is stuck only
+			// when it outlasts both the window and GRACE (a healthy one takes milliseconds).
+			call.get(Math.max(GRACE.toNanos(), this.windowEndNanos - started), TimeUnit.NANOSECONDS);
 			succeeded = true;
 		}
 		catch (TimeoutException ex) {

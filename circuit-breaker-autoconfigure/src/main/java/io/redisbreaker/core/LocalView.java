@@ -103,13 +103,14 @@ final class LocalView {
 	 */
 	@Nullable Admission decide(long now, long maxStalenessNanos) {
 		Seen s = this.seen.get();
+		long ownUntil = this.ownOpenUntilNanos;
+		if (ownUntil != 0 && now - ownUntil < 0 && (s == null || s.state != CircuitState.DISABLED)) {
+			// Open for this instance alone: its own decision, whatever the shared state's freshness.
+			return new Admission(false, CircuitState.OPEN, (s != null) ? s.epoch : 0, null,
+					Duration.ofNanos(ownUntil - now), Admission.Issuer.LOCAL, null);
+		}
 		if (s == null || now - s.learnedNanos > maxStalenessNanos || this.urgent.get() > 0) {
 			return null;
-		}
-		long ownUntil = this.ownOpenUntilNanos;
-		if (ownUntil != 0 && now - ownUntil < 0 && s.state != CircuitState.DISABLED) {
-			return new Admission(false, CircuitState.OPEN, s.epoch, null, Duration.ofNanos(ownUntil - now),
-					Admission.Issuer.LOCAL, null);
 		}
 		if (s.admission != null) {
 			return s.admission;

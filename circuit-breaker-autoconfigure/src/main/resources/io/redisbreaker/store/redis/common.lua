@@ -201,6 +201,22 @@ local function keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listabl
   list_in_index(name, max_breakers, int(now + ttl), listable)
 end
 
+-- Like keep_alive for an outcome that left a CLOSED breaker CLOSED and wrote no failure stamp (a success,
+-- or a batch without failures): when the keys and the index entry were refreshed less than a tenth of the
+-- key TTL ago (the window's field r holds when), they are left as they are: one HGET instead of five
+-- PEXPIREs, a ZSCORE and a ZADD on the common path. A window recreated since (after it aged out) has no r,
+-- so it gets the full refresh, and with it a TTL.
+local function keep_alive_closed(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+  if s.state == 'CLOSED' then
+    local refreshed = tonumber(call('HGET', WINDOW, 'r') or '')
+    if refreshed and refreshed <= now and now - refreshed < ttl_ms / 10 then return end
+    keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+    call('HSET', WINDOW, 'r', int(now))
+    return
+  end
+  keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+end
+
 local function open(s, now, reason, open_ms, multiplier, max_open_ms, from_trial, channel, name, origin)
   local opens = 0
   if from_trial then opens = s.opens + 1 end

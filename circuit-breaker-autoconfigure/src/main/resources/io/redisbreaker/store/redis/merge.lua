@@ -86,6 +86,10 @@ end
 if reason then
   moved = open(s, now, reason, open_ms, open_multiplier, max_open_ms, false, channel, name, origin)
 end
-keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+if trailing_failures > 0 then
+  keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+else
+  keep_alive_closed(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+end
 if s.state == 'CLOSED' then redis.call('PEXPIRE', BATCHES, ttl_ms) end
 return answer()

@@ -70,5 +70,9 @@ else
   return {0, s.state, s.epoch, '', '', ''}
 end
 
-keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+if failed then
+  keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+else
+  keep_alive_closed(s, now, ttl_ms, window_ms, name, max_breakers, listable)
+end
 return {1, s.state, s.epoch, moved[1], moved[2], moved[3]}

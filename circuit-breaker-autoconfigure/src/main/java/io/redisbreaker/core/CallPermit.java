@@ -18,7 +18,7 @@ public final class CallPermit {
 
 	private final Admission admission;
 
-	private final long startNanos = System.nanoTime();
+	private final long startNanos;
 
 	private static final AtomicIntegerFieldUpdater<CallPermit> REPORTED = AtomicIntegerFieldUpdater
 		.newUpdater(CallPermit.class, "reported");
@@ -26,9 +26,10 @@ public final class CallPermit {
 	/** 1 once reported; a field updater rather than an AtomicBoolean, so a permit is one object. */
 	private volatile int reported;
 
-	CallPermit(CircuitBreaker breaker, Admission admission) {
+	CallPermit(CircuitBreaker breaker, Admission admission, long startNanos) {
 		this.breaker = breaker;
 		this.admission = admission;
+		this.startNanos = startNanos;
 	}
 
 	/** The state the call was admitted in. */

@@ -117,12 +117,16 @@ public final class CircuitBreaker {
 		return this.lastUsedNanos;
 	}
 
-	/** Notes a call; written at most once a second, so busy breakers do not contend on the field. */
-	private void touch() {
+	/**
+	 * Notes a call and answers the time, read once per decision (the view and the permit use it too);
+	 * written at most once a second, so busy breakers do not contend on the field.
+	 */
+	private long touch() {
 		long now = System.nanoTime();
 		if (now - this.lastUsedNanos > 1_000_000_000L) {
 			this.lastUsedNanos = now;
 		}
+		return now;
 	}
 
 	/**
@@ -131,7 +135,7 @@ public final class CircuitBreaker {
 	 * @throws CircuitBreakerOpenException if the call is not permitted
 	 */
 	public CallPermit acquirePermission() {
-		touch();
+		long now = touch();
 		if (this.overLimit != null) {
 			return permit(Admission.untracked(!this.overLimit.deny(), CircuitState.CLOSED));
 		}
@@ -140,10 +144,9 @@ public final class CircuitBreaker {
 			// Joined here so listeners run on the caller's thread, never on a Redis I/O thread.
 			return permit(Failures.join(this.store.acquire(this.name, this.config, nextPermitId())));
 		}
-		long now = System.nanoTime();
 		Admission decided = view.decide(now, this.flusher.maxStalenessNanos());
 		if (decided != null) {
-			return permit(decided);
+			return permit(decided, now);
 		}
 		Admission answered = Failures.join(this.store.acquire(this.name, this.config, nextPermitId()));
 		view.learn(answered, now);
@@ -166,7 +169,7 @@ public final class CircuitBreaker {
 	 * on it (a reactive source's subscription, for one) can stall the connection all breakers share.
 	 */
 	public CompletionStage<CallPermit> acquirePermissionAsync() {
-		touch();
+		long now = touch();
 		if (this.overLimit != null) {
 			try {
 				return CompletableFuture.completedFuture(acquirePermission());
@@ -180,11 +183,10 @@ public final class CircuitBreaker {
 			return this.store.acquire(this.name, this.config, nextPermitId()).thenApplyAsync(this::permit,
 					Callbacks.executor());
 		}
-		long now = System.nanoTime();
 		Admission decided = view.decide(now, this.flusher.maxStalenessNanos());
 		if (decided != null) {
 			try {
-				return CompletableFuture.completedFuture(permit(decided));
+				return CompletableFuture.completedFuture(permit(decided, now));
 			}
 			catch (CircuitBreakerOpenException ex) {
 				return CompletableFuture.failedFuture(ex);
@@ -197,6 +199,11 @@ public final class CircuitBreaker {
 	}
 
 	private CallPermit permit(Admission admission) {
+		return permit(admission, System.nanoTime());
+	}
+
+	/** @param startNanos when the call was permitted, as read for the decision */
+	private CallPermit permit(Admission admission, long startNanos) {
 		notify(admission.transition());
 		if (!admission.allowed()) {
 			this.counts.notPermitted();
@@ -206,7 +213,7 @@ public final class CircuitBreaker {
 			throw new CircuitBreakerOpenException(this.name, admission.state(), admission.retryAfter(),
 					(admission.issuer() == Admission.Issuer.NONE) ? "breaker store unavailable" : null);
 		}
-		return new CallPermit(this, admission);
+		return new CallPermit(this, admission, startNanos);
 	}
 
 	private String nextPermitId() {

@@ -73,15 +73,19 @@ class FailoverBreakerStoreTests {
 	}
 
 	private CircuitBreaker breaker(RedisFailurePolicy policy, String uri) {
+		return breaker(policy, uri, Consistency.STRICT);
+	}
+
+	private CircuitBreaker breaker(RedisFailurePolicy policy, String uri, Consistency consistency) {
 		this.client = RedisClient.create(uri);
 		var connection = this.client.connect(ByteArrayCodec.INSTANCE);
 		RedisBreakerStore shared = new RedisBreakerStore(connection::async, new BreakerKeys("cb:"), "a",
 				Duration.ofHours(1));
 		this.store = new FailoverBreakerStore(shared, new InMemoryBreakerStore("a"),
 				FailoverOptions.builder().policy(policy).probeInterval(Duration.ofMillis(100)).build(), this.transitions::add);
-		// Strict: these tests follow each call into the failover store.
+		// Strict unless said otherwise: these tests follow each call into the failover store.
 		CircuitBreakerConfig config = CircuitBreakerConfig.builder()
-			.consistency(Consistency.STRICT)
+			.consistency(consistency)
 			.failureThreshold(3)
 			.openTimeout(Duration.ofSeconds(30))
 			.minimumCalls(1000)
@@ -112,6 +116,37 @@ class FailoverBreakerStoreTests {
 			.isEqualTo("opened locally during a Redis outage");
 		assertThatExceptionOfType(CircuitBreakerOpenException.class).isThrownBy(breaker::acquirePermission);
 		assertThat(this.transitions).hasSize(2);
+	}
+
+	/**
+	 * Bounded: while Redis is away the view goes stale and the local breaker decides (its batches count
+	 * there); once Redis is back the view follows the shared state again, which the local opening was
+	 * reconciled into.
+	 */
+	@Test
+	void aBoundedBreakerKeepsProtectingThroughAnOutageAndFollowsRedisAgain() {
+		CircuitBreaker breaker = breaker(RedisFailurePolicy.LOCAL, this.server.uri(), Consistency.BOUNDED);
+		breaker.acquirePermission().recordSuccess();
+		this.server.stop();
+		Await.until(DEADLINE, () -> {
+			breaker.tryAcquirePermission().ifPresent(CallPermit::release);
+			return !this.store.isRedisAvailable();
+		}, "the store to notice the outage");
+		for (int i = 0; i < 3; i++) {
+			breaker.acquirePermission().recordFailure(new IOException("payment provider down"));
+		}
+		Await.until(DEADLINE, () -> breaker.tryAcquirePermission().isEmpty(), "the local breaker to open");
+
+		this.server.start();
+		Await.until(DEADLINE, this.store::isRedisAvailable, "the store to use Redis again");
+		Await.until(DEADLINE, () -> "OPEN".equals(this.server.command("HGET", "cb:{payments}", "state")),
+				"the local opening to reach Redis");
+		// The view follows Redis: an operator's close there admits calls here within max-staleness.
+		assertThat(breaker.forceClose()).isEqualTo(CircuitState.CLOSED);
+		Await.until(DEADLINE, () -> breaker.tryAcquirePermission().map((permit) -> {
+			permit.recordSuccess();
+			return true;
+		}).orElse(false), "calls admitted again after the close");
 	}
 
 	@Test

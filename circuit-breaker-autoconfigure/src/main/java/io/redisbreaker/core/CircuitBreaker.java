@@ -483,6 +483,11 @@ public final class CircuitBreaker {
 		}
 	}
 
+	/** The local view, or {@code null}. */
+	@Nullable LocalView view() {
+		return this.view;
+	}
+
 	/** The local view, described, for diagnostics. */
 	String describeView() {
 		return String.valueOf(this.view);

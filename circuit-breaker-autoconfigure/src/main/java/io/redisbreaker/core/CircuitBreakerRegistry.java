@@ -379,7 +379,7 @@ public final class CircuitBreakerRegistry {
 			if (now - registered.breaker().lastUsedNanos() > idle.toNanos()
 					&& this.breakers.remove(name, registered)) {
 				this.size.decrementAndGet();
-				this.views.remove(name);
+				dropView(name, registered.breaker());
 				dropped.add(name);
 				this.reportedSettings.removeIf((reported) -> reported.startsWith(name + '\n'));
 			}
@@ -442,6 +442,14 @@ public final class CircuitBreakerRegistry {
 		}, Callbacks.executor());
 	}
 
+	/** Forgets the breaker's view, unless a breaker created since uses it. */
+	private void dropView(String name, CircuitBreaker breaker) {
+		LocalView view = breaker.view();
+		if (view != null) {
+			this.views.remove(name, view);
+		}
+	}
+
 	/**
 	 * Learns a transition another instance made (heard on the transition channel), so the local view of
 	 * that breaker follows at once rather than at its next read.
@@ -493,6 +501,7 @@ public final class CircuitBreakerRegistry {
 				// The fleet already has as many breakers as it may: this one protects nothing either.
 				this.breakers.computeIfPresent(name, (key, registered) -> (registered.breaker() == breaker)
 						? new Registered(overLimit(name, config), registered.settings()) : registered);
+				dropView(name, breaker);
 			}
 			else {
 				checkSettings(breaker);

@@ -300,8 +300,18 @@ final class LocalView {
 			// never replaces what an answer asked for since has shown.
 			return;
 		}
+		if (transition.to() == CircuitState.CLOSED || transition.to() == CircuitState.DISABLED) {
+			// How late the message is nobody knows: one that lets calls through is learned as already
+			// stale, so the store decides until the next read confirms it. Stricter states are safe to
+			// take at once.
+			learnKeepingCounts(transition.to(), transition.epoch(), now - STALE_NANOS, now);
+			return;
+		}
 		learnKeepingCounts(transition.to(), transition.epoch(), now, now + config.getOpenTimeout().toNanos());
 	}
+
+	/** Older than any max-staleness, for a state learned without knowing when it held. */
+	private static final long STALE_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
 
 	/** Learns the state and epoch an operator command or a recorded outcome answered. */
 	void learn(StateChange change, long askedNanos) {

@@ -26,8 +26,9 @@ public record OutcomeBatch(long epoch, long sequence, long calls, long failures,
 		return new OutcomeBatch(epoch, sequence, 0, 0, 0, 0, false);
 	}
 
+	/** Whether the batch only reads: no calls, and no success that ends the shared run. */
 	public boolean isEmpty() {
-		return this.calls == 0;
+		return this.calls == 0 && !this.hadSuccess;
 	}
 
 }

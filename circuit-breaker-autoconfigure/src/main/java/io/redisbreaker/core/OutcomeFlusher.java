@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sends the outcomes the local views counted, and reads the views again before they turn stale, for
  * every breaker of a registry with {@link Consistency#BOUNDED}: every {@code flush-interval}, in one
- * burst of requests that a Redis connection pipelines, or at once when a view asks
- * ({@link #wake()}), because its unsent failures could cross a threshold. One daemon thread,
+ * burst of requests that a Redis connection pipelines (a view whose unsent failures could cross a
+ * threshold does not wait for it: the failing caller sends that batch itself). One daemon thread,
  * {@code circuit-breaker-flusher}, started with the first such breaker.
  */
 final class OutcomeFlusher implements AutoCloseable {
@@ -58,7 +58,7 @@ final class OutcomeFlusher implements AutoCloseable {
 		}
 	}
 
-	/** Flushes now instead of at the next interval. */
+	/** Makes the thread run its next round now (used to stop it). */
 	void wake() {
 		Thread running = this.thread;
 		if (running != null) {

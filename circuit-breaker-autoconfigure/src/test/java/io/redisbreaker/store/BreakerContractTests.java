@@ -252,6 +252,35 @@ abstract class BreakerContractTests {
 		assertThat(join(store.snapshot("guarded", config)).state()).isEqualTo(CircuitState.CLOSED);
 	}
 
+	/**
+	 * A batch without failures never opens anything while too few instances are failing: not the shared
+	 * breaker, and not this instance either (only the failing instances protect themselves).
+	 */
+	@Test
+	void aBatchWithoutFailuresIsNotHeldBackEvenWhenTheRateIsOverTheThreshold() {
+		BreakerStore store = store("instance-a");
+		CircuitBreakerConfig config = config().failureThreshold(100).failureRateThreshold(50).minimumCalls(4)
+			.minimumFailingInstances(2).build();
+		assertThat(join(store.merge("rate/guarded", config, new OutcomeBatch(0, 1, 4, 4, 0, 4, false))).heldBack())
+			.startsWith("failure rate: 100.0% >= 50.0% of 4 calls, but only 1 of 2");
+		MergeResult healthy = join(store.merge("rate/guarded", config, new OutcomeBatch(0, 2, 1, 0, 0, 0, true)));
+		assertThat(healthy.heldBack()).isEmpty();
+		assertThat(healthy.state()).isEqualTo(CircuitState.CLOSED);
+	}
+
+	/** A batch of only a success (its call counted in the batch before) still ends the run of failures. */
+	@Test
+	void aBatchOfOnlyASuccessEndsTheRun() {
+		BreakerStore store = store("instance-a");
+		CircuitBreakerConfig config = config().build();
+		join(store.merge("split", config, new OutcomeBatch(0, 1, 3, 2, 0, 2, false)));
+		MergeResult ended = join(store.merge("split", config, new OutcomeBatch(0, 2, 0, 0, 0, 0, true)));
+		assertThat(ended.counted()).isTrue();
+		assertThat(ended.consecutiveFailures()).isZero();
+		assertThat(join(store.merge("split", config, new OutcomeBatch(0, 3, 1, 1, 0, 1, false))).state())
+			.isEqualTo(CircuitState.CLOSED);
+	}
+
 	/** A batch of an earlier epoch, or one that finds the breaker open, counts nothing. */
 	@Test
 	void aBatchOfAnEarlierEpochOrAnOpenBreakerCountsNothing() {

@@ -94,6 +94,26 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 				breaker + " to be " + state + " in Redis");
 	}
 
+	/**
+	 * A trial success that closes the breaker deletes the window; the success must not leave a window
+	 * key behind without a TTL (it would outlive the breaker forever).
+	 */
+	@Test
+	void aTrialThatClosesTheBreakerLeavesNoKeyWithoutATtl() {
+		CircuitBreaker breaker = breaker("closing",
+				config().openTimeout(Duration.ofMillis(100)).successThreshold(1).halfOpenMaxCalls(1).build());
+		fail(breaker, 3);
+		CallPermit trial = Await.value(DEADLINE, breaker::tryAcquirePermission, java.util.Optional::isPresent,
+				"a trial permit").orElseThrow();
+		trial.recordSuccess();
+		Await.until(DEADLINE, () -> breaker.getState() == CircuitState.CLOSED, "the trial to close it");
+		succeed(breaker, 3);
+		for (String key : List.of("cb:{closing}", "cb:{closing}:window", "cb:{closing}:streak",
+				"cb:{closing}:events", "cb:{closing}:batches")) {
+			assertThat(this.server.command("PTTL", key)).as("PTTL " + key).isNotEqualTo(-1L);
+		}
+	}
+
 	@Test
 	void stateIsAHashUnderTheBreakersHashTagWithATtl() {
 		CircuitBreaker breaker = breaker("upbit/kr/ticker", config().build());

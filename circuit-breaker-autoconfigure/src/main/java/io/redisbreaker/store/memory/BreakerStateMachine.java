@@ -171,6 +171,10 @@ final class BreakerStateMachine {
 			counted = true;
 			String trip = countClosed(config, batch.calls(), batch.failures(), batch.slow(), batch.trailingFailures(),
 					batch.hadSuccess(), now);
+			boolean failingHere = batch.failures() > 0 || batch.trailingFailures() > 0;
+			if (trip != null && config.getMinimumFailingInstances() > 1 && !failingHere) {
+				trip = null;
+			}
 			if (trip != null && config.getMinimumFailingInstances() > 1) {
 				// This machine serves one instance: the only one ever failing here.
 				heldBack = String.format("%s, but only 1 of %d instances failing", trip,

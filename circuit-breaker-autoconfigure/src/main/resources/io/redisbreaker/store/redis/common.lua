@@ -204,14 +204,16 @@ end
 -- Like keep_alive for an outcome that left a CLOSED breaker CLOSED and wrote no failure stamp (a success,
 -- or a batch without failures): when the keys and the index entry were refreshed less than a tenth of the
 -- key TTL ago (the window's field r holds when), they are left as they are: one HGET instead of five
--- PEXPIREs, a ZSCORE and a ZADD on the common path. A window recreated since (after it aged out) has no r,
+-- PEXPIREs and a ZADD on the common path. A window recreated since (after it aged out) has no r,
 -- so it gets the full refresh, and with it a TTL.
 local function keep_alive_closed(s, now, ttl_ms, window_ms, name, max_breakers, listable)
   if s.state == 'CLOSED' then
     local refreshed = tonumber(call('HGET', WINDOW, 'r') or '')
     if refreshed and refreshed <= now and now - refreshed < ttl_ms / 10 then return end
     keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)
-    call('HSET', WINDOW, 'r', int(now))
+    -- Only on a window that exists and so has just got its TTL: a trial success that closed the breaker
+    -- deleted it, and r alone would make a key without a TTL.
+    if redis.call('EXISTS', WINDOW) == 1 then call('HSET', WINDOW, 'r', int(now)) end
     return
   end
   keep_alive(s, now, ttl_ms, window_ms, name, max_breakers, listable)

@@ -48,7 +48,7 @@ local function answer()
     held_back}
 end
 
-if calls == 0 or epoch ~= s.epoch or s.state ~= 'CLOSED' then
+if (calls == 0 and had_success ~= '1') or epoch ~= s.epoch or s.state ~= 'CLOSED' then
   return answer()
 end
 local seen = call('HGET', BATCHES, origin)
@@ -67,9 +67,14 @@ if call('HSET', BATCHES, origin, int(sequence)) == 1 and call('HINCRBY', BATCHES
   call('HSET', BATCHES, origin, int(sequence), '#', 1)
 end
 counted = 1
-if failures > 0 or trailing_failures > 0 then call('HSET', BATCHES, 'f:' .. origin, int(now)) end
+local failing_here = failures > 0 or trailing_failures > 0
+if failing_here then call('HSET', BATCHES, 'f:' .. origin, int(now)) end
 local reason = count_closed(now, calls, failures, slow, trailing_failures, had_success == '1', thresholds)
-if reason and min_instances > 1 then
+if reason and min_instances > 1 and not failing_here then
+  -- A batch without failures does not open anything while too few instances are failing, here or shared:
+  -- the instances that fail open for themselves when their own batches arrive.
+  reason = nil
+elseif reason and min_instances > 1 then
   -- The blast-radius guard: one instance's own trouble (its network, its bug) must not stop the fleet.
   local failing = 0
   local fields = call('HGETALL', BATCHES)

@@ -380,16 +380,20 @@ public final class CircuitBreaker {
 
 	/**
 	 * Counts the outcome in the local view when the shared state admitted the call while closed (a
-	 * trial call's outcome, or one the failure policy admitted, goes to the store as it would without
-	 * a view); wakes the flusher when the unsent outcomes could cross a threshold.
+	 * trial call's outcome, one the failure policy admitted, or one the view cannot place yet goes to the
+	 * store as it would without a view); sends at once when the unsent outcomes could cross a threshold.
 	 */
 	private boolean countedInView(Admission admission, CallOutcome outcome) {
 		LocalView view = this.view;
 		if (view == null || admission.permitId() != null || admission.issuer() != Admission.Issuer.SHARED
-				|| admission.state() != CircuitState.CLOSED || view.state() == null) {
+				|| admission.state() != CircuitState.CLOSED) {
 			return false;
 		}
-		if (outcome != CallOutcome.IGNORED && view.count(admission.epoch(), outcome, this.config)) {
+		LocalView.Counted counted = view.count(admission.epoch(), outcome, this.config);
+		if (counted == LocalView.Counted.BY_STORE) {
+			return false;
+		}
+		if (counted == LocalView.Counted.NOW) {
 			// Sent from this thread, ahead of its next decision on the same connection, and the store
 			// decides until it is answered: this instance never admits a call past its own trip.
 			view.urgentSent();
@@ -486,11 +490,6 @@ public final class CircuitBreaker {
 	/** The local view, or {@code null}. */
 	@Nullable LocalView view() {
 		return this.view;
-	}
-
-	/** The local view, described, for diagnostics. */
-	String describeView() {
-		return String.valueOf(this.view);
 	}
 
 	/** What the local view holds, or {@code null} without one or before it learned anything. */

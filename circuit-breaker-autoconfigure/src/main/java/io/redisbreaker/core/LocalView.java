@@ -2,6 +2,7 @@ package io.redisbreaker.core;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -95,7 +96,7 @@ final class LocalView {
 	 * Batches sent because they could cross a threshold and not answered yet: until they are, the store
 	 * decides, so this instance's next call reads the trip its own failures made.
 	 */
-	private final java.util.concurrent.atomic.AtomicInteger urgent = new java.util.concurrent.atomic.AtomicInteger();
+	private final AtomicInteger urgent = new AtomicInteger();
 
 	/**
 	 * The admission the view gives now, or {@code null} when the store must decide: the view is older
@@ -122,16 +123,31 @@ final class LocalView {
 		return null;
 	}
 
+	/** What {@link #count} did with an outcome. */
+	enum Counted {
+
+		/** The view has learned nothing yet: the store records the outcome. */
+		BY_STORE,
+
+		/** Counted, to be sent with the next batch (or dropped: of another epoch, it would count nothing). */
+		LATER,
+
+		/** Counted, and the batch must go at once: the outcomes not yet sent could cross a threshold. */
+		NOW
+
+	}
+
 	/**
 	 * Counts the outcome of a call the shared state admitted while closed; one of another epoch than the
 	 * view's is dropped (it would be at merge).
-	 * @return whether a batch should be sent at once: with the last known shared counts, the outcomes
-	 * not yet sent could cross a threshold
 	 */
-	boolean count(long epoch, CallOutcome outcome, CircuitBreakerConfig config) {
+	Counted count(long epoch, CallOutcome outcome, CircuitBreakerConfig config) {
 		Seen s = this.seen.get();
-		if (s == null || s.epoch != epoch || s.state != CircuitState.CLOSED) {
-			return false;
+		if (s == null) {
+			return Counted.BY_STORE;
+		}
+		if (s.epoch != epoch || s.state != CircuitState.CLOSED || outcome == CallOutcome.IGNORED) {
+			return Counted.LATER;
 		}
 		if (!outcome.isFailure()) {
 			this.calls.increment();
@@ -150,7 +166,7 @@ final class LocalView {
 			if (!this.hadSuccess.get()) {
 				this.hadSuccess.set(true);
 			}
-			return false;
+			return Counted.LATER;
 		}
 		// A failure is counted under the lock the senders take a batch under, so no batch holds part of
 		// it and the estimate below sees every batch taken: failures are the rare path.
@@ -168,16 +184,17 @@ final class LocalView {
 				run += this.flightRun + (this.flightSuccess ? 0 : s.streak);
 			}
 			if (run >= config.getFailureThreshold()) {
-				return true;
+				return Counted.NOW;
 			}
 			long n = s.calls + this.flightCalls + this.calls.sum();
 			if (n < config.getMinimumCalls()) {
-				return false;
+				return Counted.LATER;
 			}
-			return (s.failedCalls + this.flightFailures + this.failures.sum()) * 100.0 / n >= config
+			boolean rateCrossed = (s.failedCalls + this.flightFailures + this.failures.sum()) * 100.0 / n >= config
 				.getFailureRateThreshold()
 					|| (s.slowCalls + this.flightSlow + this.slow.sum()) * 100.0 / n >= config
 						.getSlowCallRateThreshold();
+			return rateCrossed ? Counted.NOW : Counted.LATER;
 		}
 	}
 

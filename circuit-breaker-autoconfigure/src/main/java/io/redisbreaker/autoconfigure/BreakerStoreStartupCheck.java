@@ -46,14 +46,21 @@ final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 
 	private final BreakerKeys keys;
 
+	private final Duration timeout;
+
 	/**
 	 * @param store opens a store for the check, closed after it, or gives {@code null} when the
 	 * breakers do not keep their state in Redis (an application's own store), so there is nothing to check
 	 * @param keys the keys of the store, named in the failure message
 	 */
 	BreakerStoreStartupCheck(Supplier<@Nullable RedisBreakerStore> store, BreakerKeys keys) {
+		this(store, keys, TIMEOUT);
+	}
+
+	BreakerStoreStartupCheck(Supplier<@Nullable RedisBreakerStore> store, BreakerKeys keys, Duration timeout) {
 		this.store = store;
 		this.keys = keys;
+		this.timeout = timeout;
 	}
 
 	@Override
@@ -65,7 +72,7 @@ final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 		try {
 			Map<String, String> refused = store.checkPermissions()
 				.toCompletableFuture()
-				.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (!refused.isEmpty()) {
 				// Grouped by reason: a read-only user gets one reason for a dozen commands.
 				Map<String, List<String>> byReason = new LinkedHashMap<>();
@@ -79,26 +86,53 @@ final class BreakerStoreStartupCheck implements SmartInitializingSingleton {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = Failures.unwrap(ex);
-			if (RedisFailures.isCredentialsRefused(cause)) {
-				throw RedisStartupCheck.credentialsRefused(cause);
-			}
-			if (RedisFailures.isPermissionRefused(cause)) {
-				// The scripts themselves (EVALSHA, EVAL) were refused.
-				throw notPermitted(RedisFailures.describe(cause), cause);
-			}
+			failOnConfigurationError(cause);
+			// The operation may only have seen the connection fail; the connect attempt knows why.
+			failOnConfigurationError(store.connectFailure());
 			// Unreachable: not a configuration error; the failure policy covers it.
 			logger.debug(
 					"Skipped the check of the circuit breakers' Redis permissions: " + RedisFailures.describe(cause));
 		}
 		catch (TimeoutException ex) {
-			logger.debug("Skipped the check of the circuit breakers' Redis permissions: no reply within "
-					+ TIMEOUT.toMillis() + " ms");
+			// A slow handshake is not a reason to let refused credentials pass: the attempt still in
+			// progress says how it ended, within one more bound.
+			failOnConfigurationError(connectAttemptOutcome(store));
+			logger.warn("Skipped the check of the circuit breakers' Redis permissions: no reply within "
+					+ this.timeout.toMillis() + " ms");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			logger.warn("Skipped the check of the circuit breakers' Redis permissions: startup was interrupted");
 		}
 		finally {
 			store.close();
+		}
+	}
+
+	private void failOnConfigurationError(@Nullable Throwable cause) {
+		if (cause == null) {
+			return;
+		}
+		if (RedisFailures.isCredentialsRefused(cause)) {
+			throw RedisStartupCheck.credentialsRefused(cause);
+		}
+		if (RedisFailures.isPermissionRefused(cause)) {
+			// The scripts themselves (EVALSHA, EVAL) were refused, or the connection's own handshake.
+			throw notPermitted(RedisFailures.describe(cause), cause);
+		}
+	}
+
+	private @Nullable Throwable connectAttemptOutcome(RedisBreakerStore store) {
+		try {
+			// Lettuce's connect timeout bounds the attempt itself; this only caps the wait for it.
+			return store.connectAttempt().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return store.connectFailure();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return store.connectFailure();
 		}
 	}
 

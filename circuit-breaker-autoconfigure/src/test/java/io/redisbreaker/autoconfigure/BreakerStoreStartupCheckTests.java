@@ -3,20 +3,28 @@ package io.redisbreaker.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.redisbreaker.store.redis.BreakerAcl;
 import io.redisbreaker.store.redis.BreakerKeys;
+import io.redisbreaker.store.redis.RedisBreakerStore;
 import io.redisbreaker.store.redis.RedisTransitionSubscriber;
 import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.TcpProxy;
 import io.redisbreaker.testsupport.WithRedisServer;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The breaker's startup check exercises every command the breaker scripts use, so a Redis user who
@@ -82,6 +90,43 @@ class BreakerStoreStartupCheckTests {
 				.isEqualTo(List.of("upbit/kr/ticker", "inf"));
 			assertThat(server.command("EXISTS", CHECK_KEY)).isEqualTo(0L);
 		});
+	}
+
+	@Test
+	void refusedCredentialsFailStartupEvenWhenTheHandshakeOutlastsTheCheck(RedisServer server) {
+		// Seen once in CI: the check gave up on a slow first connection and startup went on with a wrong
+		// password, which then failed every breaker operation at runtime.
+		try (TcpProxy slow = TcpProxy.start(server)) {
+			slow.delay(Duration.ofMillis(300));
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration(slow.host(), slow.port()));
+			factory.setPassword("wrong");
+			factory.afterPropertiesSet();
+			factory.start();
+			BreakerKeys keys = new BreakerKeys("cb:");
+			// The handshake's round trip (600 ms) outlasts the check's bound (200 ms).
+			BreakerStoreStartupCheck check = new BreakerStoreStartupCheck(
+					() -> new RedisBreakerStore(nativeCommands(factory), keys, "slow", Duration.ofMinutes(1)), keys,
+					Duration.ofMillis(200));
+			try {
+				assertThatIllegalStateException().isThrownBy(check::afterSingletonsInstantiated)
+					.withMessageContaining("Redis refused the configured credentials")
+					.withMessageContaining("WRONGPASS");
+			}
+			finally {
+				factory.destroy();
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Supplier<RedisClusterAsyncCommands<byte[], byte[]>> nativeCommands(
+			LettuceConnectionFactory factory) {
+		return () -> {
+			try (RedisConnection connection = factory.getConnection()) {
+				return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+			}
+		};
 	}
 
 	/** The refused commands and reasons the failure message lists. */

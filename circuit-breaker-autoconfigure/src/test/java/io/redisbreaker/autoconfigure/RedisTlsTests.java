@@ -3,6 +3,7 @@ package io.redisbreaker.autoconfigure;
 import java.util.List;
 
 import io.redisbreaker.core.CircuitBreaker;
+import io.redisbreaker.core.CircuitState;
 import io.redisbreaker.core.CircuitBreakerOpenException;
 import io.redisbreaker.store.FailoverBreakerStore;
 import io.redisbreaker.store.redis.BreakerAcl;
@@ -129,6 +130,9 @@ class RedisTlsTests {
 			Await.until(WAIT, () -> !context.getBean(FailoverBreakerStore.class).isRedisAvailable(),
 					"the store to leave Redis out of the decisions");
 			SecuredRedis.failTwice(breaker);
+			// Outcomes reach the fallback breaker on a callback thread, not before the call returns: the
+			// call right after the second failure may be decided before it is counted (seen once).
+			Await.until(WAIT, () -> breaker.getState() == CircuitState.OPEN, "the fallback breaker to open");
 			assertThatExceptionOfType(CircuitBreakerOpenException.class)
 				.isThrownBy(() -> breaker.executeSupplier(() -> "paid"));
 			Await.until(WAIT, () -> output.getOut().contains("Redis is unavailable for circuit breakers ("),

@@ -91,8 +91,10 @@ final class SecuredRedis {
 
 				Await.until(WAIT, () -> Long.valueOf(2).equals(server.command("EXISTS",
 						InstanceIdGuard.key(KEYS, "a"), InstanceIdGuard.key(KEYS, "b"))), "both instance keys in Redis");
-				assertThat(a.getBean(FailoverBreakerStore.class).isRedisAvailable()).as("a decides with Redis").isTrue();
-				assertThat(b.getBean(FailoverBreakerStore.class).isRedisAvailable()).as("b decides with Redis").isTrue();
+				// Three TLS answers slower than the slow threshold on a loaded machine hand the decision to
+				// the policy for a moment (seen in a build beside others); the probe brings Redis back.
+				Await.until(WAIT, () -> a.getBean(FailoverBreakerStore.class).isRedisAvailable(), "a to decide with Redis");
+				Await.until(WAIT, () -> b.getBean(FailoverBreakerStore.class).isRedisAvailable(), "b to decide with Redis");
 			}));
 	}
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -91,6 +92,16 @@ class MultiInstanceConcurrencyTests {
 		// B's outcomes are sent without waiting; A reads on its own connection.
 		Await.until(Duration.ofSeconds(10), () -> this.instanceA.getState() == CircuitState.OPEN,
 				"B's failures to open the breaker");
+		// Redis holds OPEN, but A's view read CLOSED when the breaker was created and may admit calls on it
+		// for up to max-staleness (bounded consistency; no Pub/Sub here). Trial permits are what this test
+		// counts, so it starts once both views reject: no closed-state permit can mix in (seen in a build).
+		for (CircuitBreaker instance : List.of(this.instanceA, this.instanceB)) {
+			Await.until(Duration.ofSeconds(10), () -> {
+				Optional<CallPermit> early = instance.tryAcquirePermission();
+				early.ifPresent(CallPermit::release);
+				return early.isEmpty();
+			}, "the view to reject calls while the breaker is open");
+		}
 
 		// Every thread of both instances keeps asking until the open timeout has passed and the trial
 		// slots are gone; permits are held (the trial calls are "running") until the test ends.
@@ -159,18 +170,23 @@ class MultiInstanceConcurrencyTests {
 	void concurrentFailuresOpenTheBreakerExactlyOnce() throws Exception {
 		List<StateTransition> opened = new CopyOnWriteArrayList<>();
 		CircuitBreakerConfig config = CircuitBreakerConfig.builder().failureThreshold(5).minimumCalls(1000).build();
-		CircuitBreaker a = new CircuitBreakerRegistry(storeFor("a3"), CircuitBreakerConfigs.of(config), opened::add,
-				"a3")
-			.circuitBreaker("once");
-		CircuitBreaker b = new CircuitBreakerRegistry(storeFor("b3"), CircuitBreakerConfigs.of(config), opened::add,
-				"b3")
-			.circuitBreaker("once");
+		CircuitBreakerRegistry registryA = new CircuitBreakerRegistry(storeFor("a3"), CircuitBreakerConfigs.of(config),
+				opened::add, "a3");
+		CircuitBreakerRegistry registryB = new CircuitBreakerRegistry(storeFor("b3"), CircuitBreakerConfigs.of(config),
+				opened::add, "b3");
+		CircuitBreaker a = registryA.circuitBreaker("once");
+		CircuitBreaker b = registryB.circuitBreaker("once");
 		hammer(List.of(a, b), (instance) -> {
 			for (int i = 0; i < 20; i++) {
 				instance.tryAcquirePermission().ifPresent((permit) -> permit.recordFailure(new IOException()));
 			}
 		});
-		Await.until(Duration.ofSeconds(5), () -> a.getState() == CircuitState.OPEN, "the breaker to be open");
+		// The view adopts the open state from the merge reply before the listener hears of it (on a
+		// callback thread): wait for the listener, then let every outcome still unsent arrive.
+		Await.until(Duration.ofSeconds(5), () -> !opened.isEmpty(), "a transition to be heard");
+		registryA.flush().toCompletableFuture().get(5, TimeUnit.SECONDS);
+		registryB.flush().toCompletableFuture().get(5, TimeUnit.SECONDS);
+		assertThat(a.getState()).isEqualTo(CircuitState.OPEN);
 		assertThat(opened).singleElement().satisfies((t) -> assertThat(t.to()).isEqualTo(CircuitState.OPEN));
 	}
 

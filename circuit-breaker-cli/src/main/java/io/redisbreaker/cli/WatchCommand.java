@@ -3,6 +3,7 @@ package io.redisbreaker.cli;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,7 @@ final class WatchCommand extends BreakerCommand {
 
 				@Override
 				public void message(String from, String body) {
-					TransitionMessage transition = TransitionMessage.parse(body, Instant.now());
+					TransitionMessage transition = TransitionMessage.parse(body, Instant.now().truncatedTo(ChronoUnit.MILLIS));
 					if (transition == null || (!WatchCommand.this.names.isEmpty()
 							&& !WatchCommand.this.names.contains(transition.name()))) {
 						return;

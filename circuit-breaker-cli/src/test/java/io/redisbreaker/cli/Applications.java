@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.redisbreaker.core.Admission;
@@ -44,7 +45,11 @@ final class Applications implements AutoCloseable {
 	}
 
 	RedisBreakerStore instance(String id, String prefix) {
-		RedisClient client = RedisClient.create(this.server.uri());
+		RedisURI uri = RedisURI.create(this.server.uri());
+		if (this.server.password() != null) {
+			uri.setAuthentication(this.server.password().toCharArray());
+		}
+		RedisClient client = RedisClient.create(uri);
 		this.clients.add(client);
 		StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
 		RedisBreakerStore store = new RedisBreakerStore(connection::async, new BreakerKeys(prefix), id,

@@ -4,7 +4,7 @@ import io.redisbreaker.core.OperatorCommand;
 import picocli.CommandLine.Command;
 
 /** {@code close NAME}: the endpoint's {@code CLOSE}. */
-@Command(name = "close", sortOptions = false, description = "Closes a breaker on every instance, with fresh counts.")
+@Command(abbreviateSynopsis = true, name = "close", sortOptions = false, description = "Closes a breaker on every instance, with fresh counts.")
 final class CloseCommand extends OperateCommand {
 
 	@Override

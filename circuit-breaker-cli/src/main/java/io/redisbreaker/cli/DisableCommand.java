@@ -4,7 +4,7 @@ import io.redisbreaker.core.OperatorCommand;
 import picocli.CommandLine.Command;
 
 /** {@code disable NAME}: the endpoint's {@code DISABLE}. */
-@Command(name = "disable", sortOptions = false, description = "Disables a breaker on every instance: every call runs and nothing is recorded until it is closed (never expires).")
+@Command(abbreviateSynopsis = true, name = "disable", sortOptions = false, description = "Disables a breaker on every instance: every call runs and nothing is recorded until it is closed (never expires).")
 final class DisableCommand extends OperateCommand {
 
 	@Override

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  */
 final class HelpOption {
 
-	@Option(names = "--help", usageHelp = true, description = "Show this help and exit.")
+	@Option(order = 99, names = "--help", usageHelp = true, description = "Show this help and exit.")
 	private boolean help;
 
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * {@code history [NAME]}: recorded transitions, newest first, as the events endpoint lists them. Redis
  * keeps the last 50 of each breaker, each written once by the script that made the transition.
  */
-@Command(name = "history", sortOptions = false,
+@Command(abbreviateSynopsis = true, name = "history", sortOptions = false,
 		description = "Shows a breaker's recent transitions (the last 50 Redis keeps), newest first; without NAME, those of the whole fleet.")
 final class HistoryCommand extends BreakerCommand {
 

@@ -4,7 +4,7 @@ import io.redisbreaker.core.OperatorCommand;
 import picocli.CommandLine.Command;
 
 /** {@code open NAME}: the endpoint's {@code FORCE_OPEN}. */
-@Command(name = "open", sortOptions = false, description = "Forces a breaker open on every instance: every call is rejected until it is closed (never expires).")
+@Command(abbreviateSynopsis = true, name = "open", sortOptions = false, description = "Forces a breaker open on every instance: every call is rejected until it is closed (never expires).")
 final class OpenCommand extends OperateCommand {
 
 	@Override

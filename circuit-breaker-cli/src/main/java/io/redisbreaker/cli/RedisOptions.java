@@ -24,56 +24,56 @@ final class RedisOptions {
 	@Spec(Spec.Target.MIXEE)
 	private CommandSpec spec;
 
-	@Option(names = { "-h", "--host" }, paramLabel = "HOST", defaultValue = "127.0.0.1",
+	@Option(order = 11, names = { "-h", "--host" }, paramLabel = "HOST", defaultValue = "127.0.0.1",
 			description = "Redis host (default: ${DEFAULT-VALUE}).")
 	private String host = "127.0.0.1";
 
-	@Option(names = { "-p", "--port" }, paramLabel = "PORT", defaultValue = "6379",
+	@Option(order = 12, names = { "-p", "--port" }, paramLabel = "PORT", defaultValue = "6379",
 			description = "Redis port (default: ${DEFAULT-VALUE}).")
 	private int port = 6379;
 
-	@Option(names = { "-a", "--pass" }, paramLabel = "PASSWORD", defaultValue = "${env:REDISCLI_AUTH}",
+	@Option(order = 13, names = { "-a", "--pass" }, paramLabel = "PASSWORD", defaultValue = "${env:REDISCLI_AUTH}",
 			description = "Password (of --user, else of the default user); the environment variable REDISCLI_AUTH is used when absent, as redis-cli does.")
 	private @Nullable String password;
 
-	@Option(names = "--user", paramLabel = "USER", description = "ACL user name; needs -a.")
+	@Option(order = 14, names = "--user", paramLabel = "USER", description = "ACL user name; needs -a.")
 	private @Nullable String user;
 
-	@Option(names = { "-u", "--url" }, paramLabel = "URL",
+	@Option(order = 15, names = { "-u", "--url" }, paramLabel = "URL",
 			description = "Server URL, redis://[[user]:password@]host[:port][/db] (rediss:// for TLS); -h, -p and -n are then ignored, -a and --user override its credentials.")
 	private @Nullable String url;
 
-	@Option(names = { "-n", "--db" }, paramLabel = "DB", description = "Database number (spring.data.redis.database).")
+	@Option(order = 16, names = { "-n", "--db" }, paramLabel = "DB", description = "Database number (spring.data.redis.database).")
 	private @Nullable Integer database;
 
-	@Option(names = "--tls", description = "Connect over TLS.")
+	@Option(order = 17, names = "--tls", description = "Connect over TLS.")
 	private boolean tls;
 
-	@Option(names = "--cacert", paramLabel = "FILE", description = "PEM file of the CA that signed the server's certificate (with --tls).")
+	@Option(order = 18, names = "--cacert", paramLabel = "FILE", description = "PEM file of the CA that signed the server's certificate (with --tls).")
 	private @Nullable Path caCertificate;
 
-	@Option(names = "--cert", paramLabel = "FILE", description = "PEM client certificate, for servers that require one (with --key).")
+	@Option(order = 19, names = "--cert", paramLabel = "FILE", description = "PEM client certificate, for servers that require one (with --key).")
 	private @Nullable Path certificate;
 
-	@Option(names = "--key", paramLabel = "FILE", description = "PEM private key of --cert.")
+	@Option(order = 20, names = "--key", paramLabel = "FILE", description = "PEM private key of --cert.")
 	private @Nullable Path key;
 
-	@Option(names = "--insecure", description = "Do not verify the server's certificate (with --tls).")
+	@Option(order = 21, names = "--insecure", description = "Do not verify the server's certificate (with --tls).")
 	private boolean insecure;
 
-	@Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = BreakerKeys.DEFAULT_PREFIX,
+	@Option(order = 22, names = "--prefix", paramLabel = "PREFIX", defaultValue = BreakerKeys.DEFAULT_PREFIX,
 			description = "Key prefix, the applications' circuitbreaker.key-prefix (default: ${DEFAULT-VALUE}).")
 	private String prefix = BreakerKeys.DEFAULT_PREFIX;
 
-	@Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+	@Option(order = 23, names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
 			description = "Longest wait to connect and for each answer (default: ${DEFAULT-VALUE}).")
 	private Duration timeout = Duration.ofSeconds(5);
 
-	@Option(names = "--key-ttl", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
+	@Option(order = 24, names = "--key-ttl", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
 			description = "Lifetime given to the keys a command writes, the applications' circuitbreaker.key-ttl (default: ${DEFAULT-VALUE}).")
 	private Duration keyTtl = RedisBreakerStore.DEFAULT_KEY_TTL;
 
-	@Option(names = "--max-breakers", paramLabel = "N", defaultValue = "1000",
+	@Option(order = 25, names = "--max-breakers", paramLabel = "N", defaultValue = "1000",
 			description = "The applications' circuitbreaker.max-breakers (default: ${DEFAULT-VALUE}).")
 	private int maxBreakers = RedisBreakerStore.DEFAULT_MAX_BREAKERS;
 

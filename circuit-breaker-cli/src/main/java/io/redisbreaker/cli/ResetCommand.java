@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * {@code RESET} and its DELETE of the whole fleet do (the operate script's {@code CLOSE}, with the
  * reason saying it was a reset).
  */
-@Command(name = "reset", sortOptions = false,
+@Command(abbreviateSynopsis = true, name = "reset", sortOptions = false,
 		description = "Resets a breaker, or with --all every breaker of the fleet: closed, with fresh counts and the open timeout back to its first length.")
 final class ResetCommand extends BreakerCommand {
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
  * {@code status [NAME]}: the fleet's breakers as a table, or one breaker in full. Reads only: nothing
  * is written, not even the settings record, which the starter's settings script would overwrite.
  */
-@Command(name = "status", sortOptions = false,
+@Command(abbreviateSynopsis = true, name = "status", sortOptions = false,
 		description = { "Shows every breaker of the fleet as a table, or one breaker in full.",
 				"Rates show '-' until a breaker has its minimum calls in the window; thresholds are those an instance recorded ('-' if none did)." })
 final class StatusCommand extends BreakerCommand {

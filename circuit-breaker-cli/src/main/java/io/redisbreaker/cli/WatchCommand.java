@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  * bounded by {@code --count} or {@code --duration}. Pub/Sub keeps nothing: what happened before the
  * subscription is in {@code history}.
  */
-@Command(name = "watch", sortOptions = false,
+@Command(abbreviateSynopsis = true, name = "watch", sortOptions = false,
 		description = { "Prints transitions as they happen, one line each, until interrupted (Ctrl-C), --count or --duration.",
 				"Says on standard error once it listens, so a script can start the change it waits for." })
 final class WatchCommand extends BreakerCommand {

@@ -152,7 +152,8 @@ final class Fleet {
 			return stage.toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
-			throw RedisErrors.translate(ex.getCause() != null ? ex.getCause() : ex, this.session.target());
+			throw RedisErrors.translate(ex.getCause() != null ? ex.getCause() : ex, this.session.target(),
+					this.session.keys());
 		}
 		catch (TimeoutException ex) {
 			throw new CliFailure(ExitCodes.REDIS_UNAVAILABLE, "Redis at " + this.session.target()

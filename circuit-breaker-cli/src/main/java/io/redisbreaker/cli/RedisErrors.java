@@ -2,6 +2,8 @@ package io.redisbreaker.cli;
 
 import io.redisbreaker.connection.RedisFailures;
 import io.redisbreaker.core.Failures;
+import io.redisbreaker.store.redis.BreakerAcl;
+import io.redisbreaker.store.redis.BreakerKeys;
 
 /**
  * Turns what Lettuce and the store throw into one line for the operator and the exit code a script
@@ -13,7 +15,11 @@ final class RedisErrors {
 	private RedisErrors() {
 	}
 
-	static CliFailure translate(Throwable failure, String target) {
+	/**
+	 * @param target the server, as messages name it
+	 * @param keys the keys the command works on, for the ACL a refused user needs
+	 */
+	static CliFailure translate(Throwable failure, String target, BreakerKeys keys) {
 		Throwable cause = Failures.unwrap(failure);
 		if (cause instanceof CliFailure cli) {
 			return cli;
@@ -27,7 +33,7 @@ final class RedisErrors {
 		if (RedisFailures.isPermissionRefused(cause)) {
 			return new CliFailure(ExitCodes.REDIS_UNAVAILABLE, "Redis at " + target
 					+ " does not permit the command to this user: " + why
-					+ "; the user needs what the applications' user has (see the starter's ACL in its README)", cause);
+					+ "; the user needs what the applications' user has: ACL SETUSER <user> " + BreakerAcl.rules(keys), cause);
 		}
 		return switch (RedisFailures.classify(cause)) {
 			case NOT_SENT, IN_DOUBT, REJECTED -> new CliFailure(ExitCodes.REDIS_UNAVAILABLE, "Cannot reach Redis at "

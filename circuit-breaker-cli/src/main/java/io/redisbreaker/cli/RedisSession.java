@@ -61,7 +61,7 @@ final class RedisSession implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			shutdown();
-			throw RedisErrors.translate(ex, target());
+			throw RedisErrors.translate(ex, target(), this.keys);
 		}
 		this.store = new RedisBreakerStore(this.connection::async, this.keys, instanceId(), keyTtl, null, maxBreakers);
 	}
@@ -126,7 +126,7 @@ final class RedisSession implements AutoCloseable {
 			return this.client.connectPubSub();
 		}
 		catch (RuntimeException ex) {
-			throw RedisErrors.translate(ex, target());
+			throw RedisErrors.translate(ex, target(), this.keys);
 		}
 	}
 

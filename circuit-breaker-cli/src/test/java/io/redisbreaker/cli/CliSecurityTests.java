@@ -17,7 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * commands are exit code 3, with a message saying which and what to check.
  */
 @WithRedisServer(args = { "--requirepass", "s3cret", "--user", "operator", "on", ">op-pass", "~*", "&*", "+@all",
-		"--user", "pinger", "on", ">ping-pass", "~*", "&*", "+ping", "+hello", "+auth", "+client" })
+		"--user", "pinger", "on", ">ping-pass", "~*", "&*", "+ping", "+hello", "+auth", "+client",
+		// BreakerAcl.rules: what the applications' user needs.
+		"--user", "breaker", "on", ">b-pass", "~cb:*", "&cb:transitions", "+evalsha", "+eval", "+script|load", "+hset",
+		"+hget", "+hmget", "+hgetall", "+hincrby", "+hdel", "+lpush", "+ltrim", "+lrange", "+lindex", "+zadd", "+zrem",
+		"+zrange", "+zrangebyscore", "+zscore", "+zcard", "+zcount", "+zremrangebyscore", "+exists", "+del", "+pexpire",
+		"+persist", "+time", "+publish", "+subscribe", "+ping" })
 class CliSecurityTests {
 
 	private final RedisServer server;
@@ -88,12 +93,31 @@ class CliSecurityTests {
 	}
 
 	@Test
+	void theApplicationsAclIsEnoughForEveryCommand() {
+		String[] login = { "--user", "breaker", "-a", "b-pass" };
+		for (String[] command : new String[][] { { "status" }, { "status", "orders" }, { "open", "orders" },
+				{ "history", "orders" }, { "reset", "--all" }, { "watch", "--duration", "100ms" } }) {
+			String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.Arrays.stream(login))
+				.toArray(String[]::new);
+			CliRun run = CliRun.against(this.server, args);
+			assertThat(run.exitCode()).as(String.join(" ", command) + ": " + run).isEqualTo(ExitCodes.OK);
+		}
+		assertThat(CliRun.against(this.server, "history", "orders", "--user", "breaker", "-a", "b-pass").lines())
+			.hasSize(3);
+	}
+
+	@Test
 	void aUserWhoMayNotRunTheScriptsIsExitThreeSayingSo() {
 		CliRun run = CliRun.against(this.server, "status", "--user", "pinger", "-a", "ping-pass");
 
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
 		assertThat(run.err()).startsWith("Redis at 127.0.0.1:" + this.server.port()
-				+ " does not permit the command to this user: ").contains("NOPERM").hasLineCount(1);
+				+ " does not permit the command to this user: ").contains("NOPERM")
+			.endsWith("; the user needs what the applications' user has: ACL SETUSER <user> ~cb:* &cb:transitions +evalsha "
+					+ "+eval +script|load +hset +hget +hmget +hgetall +hincrby +hdel +lpush +ltrim +lrange +lindex +zadd "
+					+ "+zrem +zrange +zrangebyscore +zscore +zcard +zcount +zremrangebyscore +exists +del +pexpire "
+					+ "+persist +time +publish +subscribe +ping\n")
+			.hasLineCount(1);
 	}
 
 }

@@ -55,7 +55,7 @@ abstract class BreakerCommand implements Callable<Integer> {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ParameterException(this.spec.commandLine(),
-					"Invalid value for NAME: " + ex.getMessage() + " (" + BreakerNames.RULES + ")");
+					"Invalid value for NAME: " + ex.getMessage());
 		}
 	}
 

@@ -162,6 +162,13 @@ class BreakerCliTests {
 		}
 
 		@Test
+		void theDatabaseSelectsTheFleetToo() {
+			tripped("orders");
+			assertThat(cli("status", "-n", "1").out()).startsWith("No circuit breakers");
+			assertThat(cli("status", "-n", "0").lines()).hasSize(2);
+		}
+
+		@Test
 		void theKeyPrefixSelectsTheFleet() {
 			RedisBreakerStore other = applications.instance("other-1", "shop:");
 			Applications.use(other, "cart");
@@ -211,6 +218,28 @@ class BreakerCliTests {
 			assertThat(seen.reason()).isEqualTo("forced close via circuit-breaker-cli");
 			assertThat(seen.failedCalls()).isZero();
 			assertThat(Applications.call(app, "orders", CallOutcome.SUCCESS)).isTrue();
+		}
+
+		@Test
+		void theKeysACommandWritesGetTheApplicationsKeyTtl() {
+			tripped("orders");
+
+			CliRun run = cli("close", "orders", "--key-ttl", "2h");
+
+			assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+			assertThat((Long) server.command("PTTL", "cb:{orders}")).isBetween(Duration.ofMinutes(119).toMillis(),
+					Duration.ofHours(2).toMillis());
+			assertThat(cli("close", "orders", "--key-ttl", "500ms").exitCode()).isEqualTo(ExitCodes.USAGE);
+		}
+
+		@Test
+		void aQuoteInTheReasonStaysValidJson() {
+			Applications.use(app, "orders");
+
+			cli("open", "orders", "--reason", "ticket \"42\"\nsee runbook");
+
+			assertThat(cli("status", "orders", "--json").out())
+				.contains("\"reason\":\"forced open via circuit-breaker-cli: ticket \\\"42\\\" see runbook\"");
 		}
 
 		@Test

@@ -16,8 +16,17 @@ record BreakerStatus(CircuitSnapshot snapshot, RecordedConfig settings) {
 
 	/** Whether the rates count yet: Resilience4j's {@code -1} below the minimum calls. */
 	boolean rated() {
-		return this.snapshot.calls() > 0
-				&& this.snapshot.calls() >= this.settings.value("minimum-calls").map(Long::parseLong).orElse(1L);
+		return this.snapshot.calls() > 0 && this.snapshot.calls() >= minimumCalls();
+	}
+
+	/** The recorded minimum calls; 1 when none (or none readable) was recorded, so any rate shows. */
+	private long minimumCalls() {
+		try {
+			return this.settings.value("minimum-calls").map(Long::parseLong).orElse(1L);
+		}
+		catch (NumberFormatException ex) {
+			return 1;
+		}
 	}
 
 }

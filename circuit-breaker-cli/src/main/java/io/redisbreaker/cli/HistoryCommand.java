@@ -10,6 +10,7 @@ import io.redisbreaker.core.TransitionRecord;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -35,7 +36,7 @@ final class HistoryCommand extends BreakerCommand {
 			validName(this.name);
 		}
 		if (this.limit != null && this.limit < 1) {
-			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
+			throw new ParameterException(this.spec.commandLine(),
 					"Invalid value for option '--limit': " + this.limit + "; expected at least 1");
 		}
 	}

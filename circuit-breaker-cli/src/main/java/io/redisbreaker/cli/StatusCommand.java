@@ -1,6 +1,7 @@
 package io.redisbreaker.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ final class StatusCommand extends BreakerCommand {
 
 	private static void details(BreakerStatus status, PrintWriter out) {
 		Map<String, @Nullable Object> fields = StatusDocument.of(status);
-		List<String[]> lines = new java.util.ArrayList<>();
+		List<String[]> lines = new ArrayList<>();
 		lines.add(new String[] { "name", status.name() });
 		fields.forEach((field, value) -> {
 			if (field.equals("settings")) {

@@ -16,6 +16,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -46,11 +47,11 @@ final class WatchCommand extends BreakerCommand {
 	void check() {
 		this.names.forEach(this::validName);
 		if (this.count != null && this.count < 1) {
-			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
+			throw new ParameterException(this.spec.commandLine(),
 					"Invalid value for option '--count': " + this.count + "; expected at least 1");
 		}
 		if (this.duration != null && (this.duration.isNegative() || this.duration.isZero())) {
-			throw new picocli.CommandLine.ParameterException(this.spec.commandLine(),
+			throw new ParameterException(this.spec.commandLine(),
 					"Invalid value for option '--duration': " + this.duration + "; expected a positive duration");
 		}
 	}

@@ -50,6 +50,13 @@ class CliTlsTests {
 	}
 
 	@Test
+	void insecureSkipsTheServerCertificateCheck() {
+		CliRun run = CliRun.against(server, "status", "--tls", "--insecure", "--cert",
+				certificates.clientCertificate().toString(), "--key", certificates.clientKey().toString());
+		assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+	}
+
+	@Test
 	void aServerCertificateNotTrustedIsExitThree() {
 		CliRun run = CliRun.against(server, "status", "--tls", "--timeout", "2s");
 		assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);

@@ -237,12 +237,13 @@
     c.mark.style.left = Math.min(100, isNaN(threshold) ? 100 : threshold) + '%';
     c.callsValue.textContent = '';
     c.callsValue.appendChild(el('b', 'buffered', breaker.bufferedCalls));
-    c.callsValue.appendChild(document.createTextNode(' calls, '));
+    c.callsValue.appendChild(document.createTextNode(breaker.bufferedCalls === 1 ? ' call, ' : ' calls, '));
     c.callsValue.appendChild(el('b', 'failed', breaker.failedCalls));
     c.callsValue.appendChild(document.createTextNode(' failed, '));
     c.callsValue.appendChild(el('b', 'slow', breaker.slowCalls));
     c.callsValue.appendChild(document.createTextNode(' slow'));
-    c.callsSub.textContent = breaker.consecutiveFailures + ' failures in a row (opens at ' + breaker.failureThreshold
+    c.callsSub.textContent = breaker.consecutiveFailures + (breaker.consecutiveFailures === 1 ? ' failure' : ' failures')
+      + ' in a row (opens at ' + breaker.failureThreshold
       + ') \u00b7 window ' + duration(breaker.slidingWindow);
     c.rejected.textContent = breaker.notPermittedCalls;
     c.rejected.title = 'calls this instance did not permit';

@@ -179,7 +179,8 @@ public class CircuitBreakerDashboard {
 	}
 
 	private static String read(String name) {
-		ClassPathResource resource = new ClassPathResource(RESOURCES + name, CircuitBreakerDashboard.class);
+		ClassPathResource resource = new ClassPathResource(RESOURCES + name,
+				CircuitBreakerDashboard.class.getClassLoader());
 		try (InputStream in = resource.getInputStream()) {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}

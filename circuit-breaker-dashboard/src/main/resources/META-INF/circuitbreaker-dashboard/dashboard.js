@@ -178,7 +178,14 @@
       tr.appendChild(cells[key]);
     });
     cells.pill = cells.state.appendChild(el('span', 'pill'));
-    cells.name.appendChild(el('code', null, name));
+    var code = cells.name.appendChild(el('code'));
+    name.split('/').forEach(function (segment, i) {
+      if (i > 0) {
+        code.appendChild(document.createTextNode('/'));
+        code.appendChild(document.createElement('wbr'));
+      }
+      code.appendChild(document.createTextNode(segment));
+    });
     cells.nameSub = cells.name.appendChild(el('div', 'sub'));
     cells.rateValue = cells.rate.appendChild(el('div', 'rate-value'));
     var bar = cells.rate.appendChild(el('div', 'bar'));
@@ -215,7 +222,8 @@
     row.tr.className = 'state-' + breaker.state;
     c.pill.className = 'pill ' + breaker.state;
     c.pill.textContent = breaker.state;
-    var notes = [breaker.source, 'epoch ' + breaker.epoch];
+    var notes = [breaker.source === 'local' ? 'local: this instance cannot reach Redis' : 'shared'];
+    row.tr.title = 'epoch ' + breaker.epoch + ' \u00b7 settings ' + breaker.settingsHash;
     if (breaker.settingsMismatch) { notes.push('settings differ between instances'); }
     c.nameSub.textContent = notes.join(' \u00b7 ');
     if (breaker.openHereOnly) {
@@ -244,7 +252,8 @@
     c.callsValue.appendChild(document.createTextNode(' slow'));
     c.callsSub.textContent = breaker.consecutiveFailures + (breaker.consecutiveFailures === 1 ? ' failure' : ' failures')
       + ' in a row (opens at ' + breaker.failureThreshold
-      + ') \u00b7 window ' + duration(breaker.slidingWindow);
+      + ')';
+    c.callsValue.title = 'sliding window ' + duration(breaker.slidingWindow);
     c.rejected.textContent = breaker.notPermittedCalls;
     c.rejected.title = 'calls this instance did not permit';
     c.reasonText.textContent = breaker.reason || '\u2014';

@@ -34,6 +34,8 @@ class DashboardBrowserTests {
 
 	private static final String BITHUMB = "bithumb/kr/ticker";
 
+	private static final String KORBIT = "korbit/kr/ticker";
+
 	private static final String PAGE = "/circuitbreakers-dashboard";
 
 	/** Closed after each test, so the instances of one test never meet the next. */
@@ -63,11 +65,20 @@ class DashboardBrowserTests {
 		// An instance id is free text that the events show: this one would run a script if rendered as HTML.
 		Instance b = this.fleet.start("b<img src=x onerror=window.__xss=1>");
 		assertThat(b.ticker("bithumb", "kr")).isEqualTo(200);
+		b.upstreamFails("korbit", true);
+		assertThat(b.ticker("korbit", "kr")).isEqualTo(502);
+		b.upstreamFails("korbit", false);
+		for (int i = 0; i < 3; i++) {
+			assertThat(b.ticker("korbit", "kr")).isEqualTo(200);
+		}
 		Browser onA = browser();
 		Browser onB = browser();
 		onA.signIn(a.url(PAGE), ADMIN, PASSWORD);
 		onB.signIn(b.url(PAGE), ADMIN, PASSWORD);
 		onA.awaitState(BITHUMB, "CLOSED");
+		onA.until("B's calls counted for the fleet on A's page",
+				(d) -> "25.0%".equals(onA.text(Browser.row(KORBIT) + " .rate-value")));
+		assertThat(onA.text(Browser.row(KORBIT) + " .calls")).startsWith("4 calls, 1 failed, 0 slow");
 
 		a.upstreamFails("upbit", true);
 		assertThat(a.ticker("upbit", "kr")).isEqualTo(502);
@@ -96,6 +107,9 @@ class DashboardBrowserTests {
 		assertThat(b.ticker("bithumb", "kr")).as("B obeys the state forced on A's page").isEqualTo(503);
 		onB.until("B's transitions to name instance-a", (d) -> eventText(onB, BITHUMB).contains("by instance-a"));
 		onB.screenshot("forced-open-on-instance-b");
+		onA.awaitState(BITHUMB, "FORCED_OPEN");
+		onA.until("A's transitions to show the forced open", (d) -> eventText(onA, BITHUMB).contains("forced open via"));
+		onA.screenshot("dashboard");
 
 		onB.click(UPBIT, "RESET");
 		onB.click(BITHUMB, "RESET");
@@ -112,7 +126,7 @@ class DashboardBrowserTests {
 		assertThat(onA.driver().findElements(By.cssSelector(Browser.row(UPBIT) + " button.action")))
 			.extracting(WebElement::getText)
 			.containsExactly("Force open", "Close", "Disable", "Reset");
-		onA.screenshot("dashboard");
+		onA.screenshot("reset-from-instance-b");
 		System.out.printf("Dashboard browser test: forced open on A's page shown on B's in %d ms; test took %d ms%n",
 				propagation, Duration.ofNanos(System.nanoTime() - started).toMillis());
 	}

@@ -42,7 +42,8 @@ final class DashboardFleet implements AutoCloseable {
 		for (String property : List.of("spring.data.redis.host=" + this.server.host(),
 				"spring.data.redis.port=" + this.server.port(), "server.port=0", "server.address=127.0.0.1",
 				"spring.main.banner-mode=off", "circuitbreaker.instance-id=" + instanceId,
-				"circuitbreaker.redis-timeout=5s", "circuitbreaker.defaults.failure-threshold=2",
+				"circuitbreaker.redis-timeout=5s", "circuitbreaker.redis-slow-threshold=2s",
+				"circuitbreaker.defaults.failure-threshold=2", "circuitbreaker.defaults.minimum-calls=4",
 				"circuitbreaker.defaults.open-timeout=45s",
 				"management.endpoints.web.exposure.include=circuitbreakers,circuitbreakerevents,health",
 				"management.endpoint.circuitbreakers.access=unrestricted", "circuitbreaker.dashboard.enabled=true")) {

@@ -57,7 +57,9 @@
         try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
         if (!response.ok) {
           var message = json && json.message ? ': ' + json.message : '';
-          throw new Error('HTTP ' + response.status + message);
+          var error = new Error('HTTP ' + response.status + message);
+          error.status = response.status;
+          throw error;
         }
         if (json === null && text) { throw new Error('the answer was not JSON'); }
         return json;
@@ -337,7 +339,10 @@
     request(endpointUrl(name), { method: 'POST', body: { updateState: action.update } }).then(function () {
       toast(action.done + ' ' + name, false);
     }, function (error) {
-      toast('Could not ' + action.label.toLowerCase() + ' ' + name + ': ' + error.message, true);
+      var hint = (error.status === 400 && name.indexOf('%') >= 0)
+        ? ' (the name has %XX escapes, so its URL holds an encoded %, which Spring Security\'s firewall rejects by default)'
+        : '';
+      toast('Could not ' + action.label.toLowerCase() + ' ' + name + ': ' + error.message + hint, true);
     }).then(function () {
       button.classList.remove('busy');
       button.disabled = false;

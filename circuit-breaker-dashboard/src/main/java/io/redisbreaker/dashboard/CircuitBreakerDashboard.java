@@ -215,20 +215,23 @@ public class CircuitBreakerDashboard {
 
 		private static final String ATTRIBUTE = "org.springframework.security.web.csrf.CsrfToken";
 
+		/** Spring Security's CsrfToken, or {@code null} without Spring Security. */
+		private static final @Nullable Class<?> TOKEN_TYPE = tokenType();
+
 		static @Nullable Csrf of(HttpServletRequest request) {
 			Object token = request.getAttribute(ATTRIBUTE);
-			if (token == null || !isCsrfToken(token)) {
+			if (token == null || TOKEN_TYPE == null || !TOKEN_TYPE.isInstance(token)) {
 				return null;
 			}
 			return SecurityCsrf.of(token);
 		}
 
-		private static boolean isCsrfToken(Object token) {
+		private static @Nullable Class<?> tokenType() {
 			try {
-				return Class.forName(ATTRIBUTE, false, Csrf.class.getClassLoader()).isInstance(token);
+				return Class.forName(ATTRIBUTE, false, Csrf.class.getClassLoader());
 			}
 			catch (ClassNotFoundException | LinkageError ex) {
-				return false;
+				return null;
 			}
 		}
 

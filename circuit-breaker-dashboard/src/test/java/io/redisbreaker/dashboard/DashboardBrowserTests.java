@@ -115,9 +115,16 @@ class DashboardBrowserTests {
 		onA.screenshot("dashboard");
 
 		onB.click(UPBIT, "RESET");
-		onB.click(BITHUMB, "RESET");
 		onA.awaitState(UPBIT, "CLOSED");
+		assertThat(onA.state(BITHUMB)).isEqualTo("FORCED_OPEN");
+		// "Reset all" (DELETE on the endpoint) asks for a second click.
+		WebElement resetAll = onA.driver().findElement(By.id("reset-all"));
+		resetAll.click();
+		assertThat(resetAll.getText()).isEqualTo("Click again to reset all 3");
+		assertThat(onA.state(BITHUMB)).isEqualTo("FORCED_OPEN");
+		resetAll.click();
 		onA.awaitState(BITHUMB, "CLOSED");
+		onB.awaitState(BITHUMB, "CLOSED");
 		a.upstreamFails("upbit", false);
 		assertThat(a.ticker("upbit", "kr")).isEqualTo(200);
 		assertThat(a.ticker("bithumb", "kr")).isEqualTo(200);

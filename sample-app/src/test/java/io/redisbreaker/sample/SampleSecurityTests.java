@@ -1,0 +1,133 @@
+package io.redisbreaker.sample;
+
+import java.net.http.HttpResponse;
+
+import io.redisbreaker.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Who may read and who may change the breakers, tried over HTTP with the dev profile's users.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SampleSecurityTests {
+
+	private static final String FORCE_OPEN = "{\"updateState\":\"FORCE_OPEN\"}";
+
+	private static RedisServer redis;
+
+	private static SampleInstance sample;
+
+	@BeforeAll
+	static void start() {
+		redis = RedisServer.launch();
+		sample = SampleInstance.start(redis);
+		sample.get("/tickers/upbit/kr/BTC");
+	}
+
+	@AfterAll
+	static void stop() {
+		sample.close();
+		redis.close();
+	}
+
+	@Test
+	void anonymousUsersReadTickersAndHealthButNoBreakers() {
+		Object before = redis.command("HGETALL", "cb:{upbit/kr/ticker}");
+		assertThat(sample.get("/tickers/upbit/kr/BTC")).contains("\"source\":\"live\"");
+		assertThat(sample.get("/actuator/health")).contains("\"status\":");
+		assertThat(status("GET", "/actuator/circuitbreakers", null, null)).isEqualTo(401);
+		assertThat(status("GET", "/actuator/circuitbreakerevents", null, null)).isEqualTo(401);
+		assertThat(status("GET", "/actuator/prometheus", null, null)).isEqualTo(401);
+		// Writes without credentials stop at the CSRF check (403) or at sign-in (401): either way, unchanged.
+		assertThat(status("POST", "/actuator/circuitbreakers/upbit/kr/ticker", null, FORCE_OPEN)).isIn(401, 403);
+		assertThat(status("DELETE", "/actuator/circuitbreakers", null, null)).isIn(401, 403);
+		assertThat(status("POST", "/simulation/exchanges/upbit?mode=down", null, null)).isIn(401, 403);
+		assertThat(redis.command("HGETALL", "cb:{upbit/kr/ticker}")).isEqualTo(before);
+	}
+
+	@Test
+	void aMonitoringUserReadsButCannotChangeState() {
+		Object before = redis.command("HGETALL", "cb:{upbit/kr/ticker}");
+		assertThat(sample.getAs("monitor", "/actuator/circuitbreakers")).contains("\"upbit/kr/ticker\"");
+		assertThat(sample.getAs("monitor", "/actuator/prometheus")).contains("circuit_breaker_state{");
+		assertThat(status("POST", "/actuator/circuitbreakers/upbit/kr/ticker", "monitor", FORCE_OPEN)).isEqualTo(403);
+		assertThat(status("DELETE", "/actuator/circuitbreakers", "monitor", null)).isEqualTo(403);
+		assertThat(status("POST", "/simulation/exchanges/upbit?mode=down", "monitor", null)).isEqualTo(403);
+		assertThat(redis.command("HGETALL", "cb:{upbit/kr/ticker}")).isEqualTo(before);
+	}
+
+	@Test
+	void anAdminChangesStateForTheFleet() {
+		try {
+			assertThat(sample.postAs("admin", "/actuator/circuitbreakers/upbit/kr/ticker", FORCE_OPEN))
+				.contains("\"state\":\"FORCED_OPEN\"");
+			assertThat(redis.command("HGET", "cb:{upbit/kr/ticker}", "state")).isEqualTo("FORCED_OPEN");
+			assertThat(sample.get("/tickers/upbit/kr/BTC")).contains("\"source\":\"fallback: breaker open\"");
+		}
+		finally {
+			sample.postAs("admin", "/actuator/circuitbreakers/upbit/kr/ticker", "{\"updateState\":\"RESET\"}");
+		}
+	}
+
+	@Test
+	void aBrowserIsSentToTheSignInFormAndAWriteWithoutItsTokenIsRefused() {
+		HttpResponse<String> page = sample.send("GET", "/actuator/circuitbreakers", null, null, "text/html");
+		assertThat(page.statusCode()).isEqualTo(302);
+		assertThat(page.headers().firstValue("Location")).hasValueSatisfying((to) -> assertThat(to).endsWith("/login"));
+		// A signed-in session writes only with the CSRF token (the dashboard sends it); here: no session,
+		// no credentials, no token.
+		assertThat(status("POST", "/actuator/circuitbreakers/upbit/kr/ticker", null, FORCE_OPEN)).isIn(401, 403);
+	}
+
+	@Test
+	void theDashboardIsForMonitoringUsersAndShowsWritesToAdminsOnly() {
+		HttpResponse<String> anonymous = sample.send("GET", "/circuitbreakers-dashboard", null, null, "text/html");
+		assertThat(anonymous.statusCode()).isEqualTo(302);
+		assertThat(sample.getAs("monitor", "/circuitbreakers-dashboard")).contains("<html");
+		assertThat(sample.getAs("monitor", "/circuitbreakers-dashboard/config")).contains("\"canUpdate\":false",
+				"\"canResetAll\":false");
+		assertThat(sample.getAs("admin", "/circuitbreakers-dashboard/config")).contains("\"canUpdate\":true",
+				"\"canResetAll\":true");
+	}
+
+	@Test
+	void aBreakerWhoseNameHasEscapesCanBeChangedToo() {
+		// "up bit" gives the breaker up%20bit/kr/ticker: its path holds an encoded %.
+		assertThat(sample.get("/tickers/up%20bit/kr/BTC")).contains("\"breaker\":\"up%20bit/kr/ticker\"");
+		try {
+			assertThat(sample.postAs("admin", "/actuator/circuitbreakers/up%2520bit/kr/ticker", FORCE_OPEN))
+				.contains("\"state\":\"FORCED_OPEN\"");
+			assertThat(redis.command("HGET", "cb:{up%20bit/kr/ticker}", "state")).isEqualTo("FORCED_OPEN");
+		}
+		finally {
+			sample.postAs("admin", "/actuator/circuitbreakers/up%2520bit/kr/ticker", "{\"updateState\":\"RESET\"}");
+		}
+	}
+
+	@Test
+	void prodWithoutCredentialsFailsStartupNamingTheVariablesToSet(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> SpringApplication.run(SampleApplication.class, "--server.port=0",
+				"--spring.profiles.active=prod", "--spring.data.redis.host=" + redis.host(),
+				"--spring.data.redis.port=" + redis.port()));
+		assertThat(output.getOut()).contains("APPLICATION FAILED TO START",
+				"The sample application has no credentials for its users: sample.security.monitor-password and "
+						+ "sample.security.admin-password must be set, and only the dev profile has development users "
+						+ "(active profiles: [prod]).",
+				"Set the environment variables SAMPLE_SECURITY_MONITOR_PASSWORD and SAMPLE_SECURITY_ADMIN_PASSWORD");
+	}
+
+	private static int status(String method, String path, String user, String json) {
+		return sample.send(method, path, user, json).statusCode();
+	}
+
+}

@@ -104,7 +104,7 @@
       if (config.circuitBreakerEvents && (signature !== epochs || Date.now() - eventsReadAt > EVENTS_REFRESH_MS)) {
         epochs = signature;
         eventsReadAt = Date.now();
-        return request(config.circuitBreakerEvents).then(renderEvents);
+        return request(config.circuitBreakerEvents + '?limit=' + MAX_EVENTS).then(renderEvents);
       }
     }).then(function () {
       lastOk = Date.now();

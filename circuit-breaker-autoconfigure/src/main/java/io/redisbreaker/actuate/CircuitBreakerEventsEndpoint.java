@@ -10,6 +10,8 @@ import io.redisbreaker.core.BreakerStore;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.Failures;
 import io.redisbreaker.core.TransitionRecord;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -35,15 +37,22 @@ public class CircuitBreakerEventsEndpoint {
 		this.store = store;
 	}
 
-	/** The recent transitions of every breaker of the fleet. */
+	/**
+	 * The recent transitions of every breaker of the fleet.
+	 * @param limit at most this many, the newest ({@code ?limit=100}); all that Redis keeps when absent
+	 */
 	@ReadOperation
-	public CircuitBreakerEvents events() {
-		return read(this.registry.getFleetNames());
+	public CircuitBreakerEvents events(@Nullable Integer limit) {
+		return read(this.registry.getFleetNames(), limit);
 	}
 
-	/** The recent transitions of one breaker (none for a breaker nobody used). */
+	/**
+	 * The recent transitions of one breaker (none for a breaker nobody used).
+	 * @param limit at most this many, the newest; all that Redis keeps when absent
+	 */
 	@ReadOperation
-	public CircuitBreakerEvents events(@Selector(match = Selector.Match.ALL_REMAINING) String[] name) {
+	public CircuitBreakerEvents events(@Selector(match = Selector.Match.ALL_REMAINING) String[] name,
+			@Nullable Integer limit) {
 		String breaker = String.join("/", name);
 		try {
 			BreakerNames.validate(breaker);
@@ -52,13 +61,18 @@ public class CircuitBreakerEventsEndpoint {
 			throw new InvalidEndpointRequestException("Invalid circuit breaker name '" + breaker + "': "
 					+ ex.getMessage(), "Invalid circuit breaker name");
 		}
-		return read(Set.of(breaker));
+		return read(Set.of(breaker), limit);
 	}
 
-	private CircuitBreakerEvents read(Set<String> names) {
+	private CircuitBreakerEvents read(Set<String> names, @Nullable Integer limit) {
+		if (limit != null && limit < 1) {
+			throw new InvalidEndpointRequestException("Invalid limit " + limit + ": expected at least 1",
+					"Invalid limit");
+		}
 		List<CircuitBreakerEvent> events = Failures.join(this.store.history(names))
 			.stream()
 			.sorted(NEWEST_FIRST)
+			.limit((limit != null) ? limit : Long.MAX_VALUE)
 			.map(CircuitBreakerEvent::of)
 			.toList();
 		return new CircuitBreakerEvents(events);

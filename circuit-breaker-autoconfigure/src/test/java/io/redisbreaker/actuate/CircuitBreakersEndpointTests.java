@@ -193,6 +193,11 @@ class CircuitBreakersEndpointTests {
 			.containsKeys("epoch", "creationTime");
 		assertThat((List<?>) JsonPath.read(this.a.get("/actuator/circuitbreakerevents").body(), "$.circuitBreakerEvents"))
 			.hasSize(2);
+		List<Map<String, Object>> newest = JsonPath.read(this.a.get("/actuator/circuitbreakerevents?limit=1").body(),
+				"$.circuitBreakerEvents");
+		assertThat(newest).extracting((event) -> event.get("stateTransition")).containsExactly("OPEN_TO_CLOSED");
+		assertThat(this.a.get("/actuator/circuitbreakerevents/" + BREAKER + "?limit=0").statusCode()).isEqualTo(400);
+		assertThat(this.a.get("/actuator/circuitbreakerevents?limit=many").statusCode()).isEqualTo(400);
 	}
 
 	private void openThroughB() {

@@ -116,7 +116,7 @@ final class Fleet {
 		Map<String, CompletableFuture<List<KeyValue<byte[], byte[]>>>> reads = new LinkedHashMap<>();
 		for (String name : names) {
 			reads.put(name, commands
-				.hmget(bytes(this.session.keys().state(name) + ":settings"), bytes("hash"), bytes("settings"),
+				.hmget(bytes(this.session.keys().settings(name)), bytes("hash"), bytes("settings"),
 						bytes("instance"))
 				.toCompletableFuture());
 		}

@@ -31,6 +31,11 @@ public record BreakerKeys(String prefix) {
 		return state(name) + ":events";
 	}
 
+	/** The hash of the settings the last instance to check them uses for a breaker. */
+	public String settings(String name) {
+		return state(name) + ":settings";
+	}
+
 	/**
 	 * All keys of one breaker in the order the scripts expect them, followed by the index when the
 	 * scripts may write it (not on Redis Cluster, where it lives in another slot).
@@ -43,7 +48,7 @@ public record BreakerKeys(String prefix) {
 		keys[2] = bytes(state + ":streak");
 		keys[3] = bytes(state + ":permits");
 		keys[4] = bytes(state + ":events");
-		keys[5] = bytes(state + ":settings");
+		keys[5] = bytes(settings(name));
 		keys[6] = bytes(state + ":batches");
 		if (withIndex) {
 			keys[7] = bytes(index());

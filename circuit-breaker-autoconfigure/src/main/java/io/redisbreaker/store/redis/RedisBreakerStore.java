@@ -286,10 +286,6 @@ public final class RedisBreakerStore implements BreakerStore {
 		});
 	}
 
-	/**
-	 * Asks Redis for a PING; after an operation was refused a permission, also runs the permission
-	 * check, and fails until the user may run everything the breakers do again.
-	 */
 	@Override
 	public CompletionStage<List<TransitionRecord>> history(Collection<String> names) {
 		return run(true, (commands) -> {
@@ -355,6 +351,10 @@ public final class RedisBreakerStore implements BreakerStore {
 		return new byte[][] { arg(this.keys.index()) };
 	}
 
+	/**
+	 * Asks Redis for a PING; after an operation was refused a permission, also runs the permission
+	 * check, and fails until the user may run everything the breakers do again.
+	 */
 	@Override
 	public CompletionStage<Void> ping() {
 		CompletionStage<Void> pong = this.connection.get().thenCompose((commands) -> commands.ping()).thenAccept((p) -> {

@@ -2,7 +2,10 @@ package io.redisbreaker.actuate;
 
 import java.util.Map;
 
+import io.redisbreaker.core.BreakerStoreUnavailableException;
+
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -37,6 +40,26 @@ public class CircuitBreakersEndpointWebExtension {
 			return new WebEndpointResponse<>(Map.of("status", 400, "error", "Bad Request", "message", ex.getMessage()),
 					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
+		catch (BreakerStoreUnavailableException ex) {
+			return unavailable(ex);
+		}
+	}
+
+	@DeleteOperation
+	public WebEndpointResponse<Object> resetAll() {
+		try {
+			return new WebEndpointResponse<>(this.endpoint.resetAll());
+		}
+		catch (BreakerStoreUnavailableException ex) {
+			return unavailable(ex);
+		}
+	}
+
+	/** Redis cannot take the command now: 503, saying whether anything was changed. */
+	private static WebEndpointResponse<Object> unavailable(BreakerStoreUnavailableException ex) {
+		return new WebEndpointResponse<>(
+				Map.of("status", 503, "error", "Service Unavailable", "message", String.valueOf(ex.getMessage())),
+				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 	}
 
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -24,6 +25,8 @@ import io.redisbreaker.core.OutcomeBatch;
 import io.redisbreaker.core.StateChange;
 import io.redisbreaker.core.Admission;
 import io.redisbreaker.core.BreakerStore;
+import io.redisbreaker.core.BreakerStoreUnavailableException;
+import io.redisbreaker.core.Failures;
 import io.redisbreaker.core.CallOutcome;
 import io.redisbreaker.core.Callbacks;
 import io.redisbreaker.core.CircuitBreakerConfig;
@@ -332,10 +335,30 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 	@Override
 	public CompletionStage<StateChange> operate(String name, OperatorCommand command, String reason) {
 		// An operator must know whether the command reached every instance, so failures are not hidden.
-		return timed(() -> this.shared.operate(name, command, reason)).thenApply((change) -> {
-			this.seen.remember(name, change);
-			return change;
-		});
+		if (!this.availability.isAvailable()) {
+			return CompletableFuture.failedFuture(new BreakerStoreUnavailableException("Redis is unavailable for "
+					+ "circuit breakers, so " + command + " of '" + name + "' cannot reach the other instances; "
+					+ "nothing was changed. Try again once Redis answers"));
+		}
+		return timed(() -> this.shared.operate(name, command, reason)).handle((change, failure) -> {
+			if (failure == null) {
+				this.seen.remember(name, change);
+				return CompletableFuture.completedFuture(change);
+			}
+			Throwable cause = Failures.unwrap(failure);
+			RedisFailures.Kind kind = RedisFailures.classify(cause);
+			if (kind == RedisFailures.Kind.NOT_SENT) {
+				return CompletableFuture.<StateChange>failedFuture(new BreakerStoreUnavailableException("Redis could "
+						+ "not be reached for " + command + " of '" + name + "' (" + RedisFailures.describe(cause)
+						+ "); nothing was changed. Try again once Redis answers", cause));
+			}
+			if (cause instanceof TimeoutException || kind == RedisFailures.Kind.IN_DOUBT) {
+				return CompletableFuture.<StateChange>failedFuture(new BreakerStoreUnavailableException("Redis did "
+						+ "not answer " + command + " of '" + name + "' in time (" + RedisFailures.describe(cause)
+						+ "); it may still have been made: read the breaker again", cause));
+			}
+			return CompletableFuture.<StateChange>failedFuture(cause);
+		}).thenCompose((answer) -> answer);
 	}
 
 	@Override
@@ -405,6 +428,11 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	@Override
 	public CompletionStage<Set<String>> names() {
+		if (!this.availability.isAvailable()) {
+			// The fleet's index is out of reach: the breakers this instance's fallback knows (the registry
+			// adds those this JVM uses), rather than a listing that fails until Redis is back.
+			return this.local.names();
+		}
 		return timed(this.shared::names);
 	}
 

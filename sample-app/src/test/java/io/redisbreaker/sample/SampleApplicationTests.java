@@ -85,6 +85,9 @@ class SampleApplicationTests {
 		response = sample.send("POST", "/simulation/exchanges/korbit?mode=slow&delay=soon", "admin", null);
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.body()).contains("Invalid delay 'soon'");
+		response = sample.send("POST", "/simulation/exchanges/korbit?mode=slow&delay=99999d", "admin", null);
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("at most 60s");
 		assertThat(redis.command("HEXISTS", SimulatedExchanges.KEY, "korbit")).isEqualTo(0L);
 	}
 

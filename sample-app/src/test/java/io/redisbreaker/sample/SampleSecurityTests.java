@@ -1,6 +1,15 @@
 package io.redisbreaker.sample;
 
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.redisbreaker.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -80,13 +89,51 @@ class SampleSecurityTests {
 	}
 
 	@Test
-	void aBrowserIsSentToTheSignInFormAndAWriteWithoutItsTokenIsRefused() {
-		HttpResponse<String> page = sample.send("GET", "/actuator/circuitbreakers", null, null, "text/html");
-		assertThat(page.statusCode()).isEqualTo(302);
-		assertThat(page.headers().firstValue("Location")).hasValueSatisfying((to) -> assertThat(to).endsWith("/login"));
-		// A signed-in session writes only with the CSRF token (the dashboard sends it); here: no session,
-		// no credentials, no token.
-		assertThat(status("POST", "/actuator/circuitbreakers/upbit/kr/ticker", null, FORCE_OPEN)).isIn(401, 403);
+	void aBrowserSignsInWithTheFormAndWritesOnlyWithTheSessionsCsrfToken() throws Exception {
+		// As a browser does it: cookies kept, redirects seen one by one.
+		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		HttpResponse<String> dashboard = browse(browser, "GET", "/circuitbreakers-dashboard", null, Map.of());
+		assertThat(dashboard.statusCode()).isEqualTo(302);
+		assertThat(dashboard.headers().firstValue("Location")).hasValueSatisfying((to) -> assertThat(to).endsWith("/login"));
+		HttpResponse<String> form = browse(browser, "GET", "/login", null, Map.of());
+		assertThat(form.statusCode()).isEqualTo(200);
+		Matcher token = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(form.body());
+		assertThat(token.find()).as("the sign-in form's CSRF field in " + form.body()).isTrue();
+
+		HttpResponse<String> signedIn = browse(browser, "POST", "/login",
+				"username=admin&password=admin&_csrf=" + URLEncoder.encode(token.group(1), StandardCharsets.UTF_8),
+				Map.of("Content-Type", "application/x-www-form-urlencoded"));
+		assertThat(signedIn.statusCode()).isEqualTo(302);
+		assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying((to) -> assertThat(to).doesNotContain("error"));
+		assertThat(browse(browser, "GET", "/circuitbreakers-dashboard", null, Map.of()).statusCode()).isEqualTo(200);
+
+		// The dashboard's config document hands the page the token its writes must carry.
+		String config = browse(browser, "GET", "/circuitbreakers-dashboard/config", null, Map.of()).body();
+		assertThat(config).contains("\"canUpdate\":true");
+		Matcher csrf = Pattern.compile("\"headerName\":\"([^\"]+)\",\"token\":\"([^\"]+)\"").matcher(config);
+		assertThat(csrf.find()).as("the CSRF token in " + config).isTrue();
+		Map<String, String> json = Map.of("Content-Type", "application/json");
+		assertThat(browse(browser, "POST", "/actuator/circuitbreakers/upbit/kr/ticker", FORCE_OPEN, json).statusCode())
+			.isEqualTo(403);
+		try {
+			Map<String, String> withToken = Map.of("Content-Type", "application/json", csrf.group(1), csrf.group(2));
+			HttpResponse<String> forced = browse(browser, "POST", "/actuator/circuitbreakers/upbit/kr/ticker", FORCE_OPEN,
+					withToken);
+			assertThat(forced.statusCode()).isEqualTo(200);
+			assertThat(forced.body()).contains("\"state\":\"FORCED_OPEN\"");
+		}
+		finally {
+			sample.postAs("admin", "/actuator/circuitbreakers/upbit/kr/ticker", "{\"updateState\":\"RESET\"}");
+		}
+	}
+
+	private static HttpResponse<String> browse(HttpClient browser, String method, String path, String body,
+			Map<String, String> headers) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + sample.port() + path))
+			.header("Accept", "text/html,application/json")
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		headers.forEach(request::header);
+		return browser.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test

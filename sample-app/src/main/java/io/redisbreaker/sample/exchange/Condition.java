@@ -14,9 +14,13 @@ public record Condition(Mode mode, Duration delay) {
 	/** The normal condition of an exchange. */
 	public static final Condition UP = new Condition(Mode.UP, Duration.ZERO);
 
+	/** The longest delay a slow exchange may have: longer would only hold request threads. */
+	public static final Duration MAX_DELAY = Duration.ofMinutes(1);
+
 	public Condition {
-		if (mode == Mode.SLOW && (delay.isNegative() || delay.isZero())) {
-			throw new IllegalArgumentException("A slow exchange needs a positive delay, but the delay was " + delay);
+		if (mode == Mode.SLOW && (delay.isNegative() || delay.isZero() || delay.compareTo(MAX_DELAY) > 0)) {
+			throw new IllegalArgumentException("A slow exchange needs a delay above 0 and at most " + MAX_DELAY.toSeconds()
+					+ "s, but the delay was " + delay.toMillis() + "ms");
 		}
 		if (mode != Mode.SLOW) {
 			delay = Duration.ZERO;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -20,9 +21,7 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
-import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
@@ -58,7 +57,10 @@ class SecurityConfiguration {
 			.anyRequest().permitAll());
 		http.formLogin(Customizer.withDefaults());
 		http.httpBasic((basic) -> basic.authenticationEntryPoint(basicEntryPoint()));
-		http.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint()));
+		// Scripts get a 401 asking for HTTP Basic; browsers fall through to the sign-in form. Setting the
+		// entry point itself instead would make Spring Security leave out its generated /login page.
+		http.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(basicEntryPoint(),
+				(request) -> !acceptsHtml(request)));
 		// The business API (/streams takes POST) is open to all and uses no session: nothing to forge.
 		http.csrf((csrf) -> csrf.ignoringRequestMatchers((request) -> request.getHeader("Authorization") != null)
 			.ignoringRequestMatchers("/streams/**"));
@@ -77,15 +79,9 @@ class SecurityConfiguration {
 		return firewall;
 	}
 
-	/** A browser is sent to the sign-in form; anything else gets a 401 asking for HTTP Basic. */
-	private static AuthenticationEntryPoint entryPoint() {
-		AuthenticationEntryPoint form = new LoginUrlAuthenticationEntryPoint("/login");
-		AuthenticationEntryPoint basic = basicEntryPoint();
-		return (request, response, failure) -> {
-			String accept = request.getHeader("Accept");
-			AuthenticationEntryPoint chosen = (accept != null && accept.contains("text/html")) ? form : basic;
-			chosen.commence(request, response, failure);
-		};
+	private static boolean acceptsHtml(HttpServletRequest request) {
+		String accept = request.getHeader("Accept");
+		return accept != null && accept.contains("text/html");
 	}
 
 	private static BasicAuthenticationEntryPoint basicEntryPoint() {

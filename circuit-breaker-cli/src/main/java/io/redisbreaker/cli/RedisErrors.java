@@ -15,6 +15,16 @@ final class RedisErrors {
 	private RedisErrors() {
 	}
 
+	/** Whether the server refused the database the connection selects ({@code SELECT} out of range). */
+	static boolean isMissingDatabase(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause.getMessage() != null && cause.getMessage().contains("DB index is out of range")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/**
 	 * @param target the server, as messages name it
 	 * @param keys the keys the command works on, for the ACL a refused user needs

@@ -17,6 +17,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.redisbreaker.connection.RedisFailures;
+import io.redisbreaker.core.Failures;
 import io.redisbreaker.store.redis.BreakerKeys;
 import io.redisbreaker.store.redis.RedisBreakerStore;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +63,12 @@ final class RedisSession implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			shutdown();
+			if (RedisErrors.isMissingDatabase(ex)) {
+				// The server answered: it has no such database, which "cannot reach" would hide.
+				throw new CliFailure(ExitCodes.REDIS_UNAVAILABLE, "Redis at " + target() + " has no database -n "
+						+ this.uri.getDatabase() + " (" + RedisFailures.describe(Failures.unwrap(ex))
+						+ "); expected a number below the server's 'databases' setting (16 by default)", ex);
+			}
 			throw RedisErrors.translate(ex, target(), this.keys);
 		}
 		this.store = new RedisBreakerStore(this.connection::async, this.keys, instanceId(), keyTtl, null, maxBreakers);

@@ -166,6 +166,11 @@ class BreakerCliTests {
 			tripped("orders");
 			assertThat(cli("status", "-n", "1").out()).startsWith("No circuit breakers");
 			assertThat(cli("status", "-n", "0").lines()).hasSize(2);
+			// The server was reached: it has no such database, which is what the operator must be told.
+			CliRun missing = cli("status", "-n", "99");
+			assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
+			assertThat(missing.err()).contains("has no database -n 99", "DB index is out of range")
+				.doesNotContain("Cannot reach");
 		}
 
 		@Test

@@ -173,6 +173,16 @@ class SampleSecurityTests {
 				"Set the environment variables SAMPLE_SECURITY_MONITOR_PASSWORD and SAMPLE_SECURITY_ADMIN_PASSWORD");
 	}
 
+	@Test
+	void aBcryptPasswordThatIsNoHashFailsStartupNamingTheProperty(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> SpringApplication.run(SampleApplication.class, "--server.port=0",
+				"--spring.profiles.active=prod", "--spring.data.redis.host=" + redis.host(),
+				"--spring.data.redis.port=" + redis.port(), "--sample.security.monitor-password=monitor",
+				"--sample.security.admin-password={bcrypt}x"));
+		assertThat(output.getOut()).contains("APPLICATION FAILED TO START",
+				"sample.security.admin-password starts with {bcrypt} but what follows is not a BCrypt hash");
+	}
+
 	private static int status(String method, String path, String user, String json) {
 		return sample.send(method, path, user, json).statusCode();
 	}

@@ -3,6 +3,9 @@ package io.redisbreaker.sample.security;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -100,8 +103,17 @@ class SecurityConfiguration {
 			missing.add("sample.security.admin-password");
 		}
 		if (!missing.isEmpty()) {
-			throw new MissingCredentialsException(missing, Arrays.asList(environment.getActiveProfiles()));
+			String variables = missing.stream()
+				.map((property) -> property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))
+				.collect(Collectors.joining(" and "));
+			throw new CredentialsException("The sample application has no credentials for its users: "
+					+ String.join(" and ", missing) + " must be set, and only the dev profile has development users "
+					+ "(active profiles: " + Arrays.asList(environment.getActiveProfiles()) + ").",
+					"Set the environment variables " + variables + " (plain passwords, or Spring Security's "
+							+ "{bcrypt}... form), or start with the dev profile for development users.");
 		}
+		checkBcrypt("sample.security.monitor-password", users.getMonitorPassword());
+		checkBcrypt("sample.security.admin-password", users.getAdminPassword());
 		PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 		UserDetails monitor = User.withUsername(users.getMonitorUser())
 			.password(encoded(encoder, users.getMonitorPassword()))
@@ -112,6 +124,17 @@ class SecurityConfiguration {
 			.roles(ADMIN, MONITOR)
 			.build();
 		return new InMemoryUserDetailsManager(monitor, admin);
+	}
+
+	private static final Pattern BCRYPT = Pattern.compile("\\{bcrypt}\\$2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}");
+
+	/** A {@code {bcrypt}} value that is no BCrypt hash would only make every sign-in fail later. */
+	private static void checkBcrypt(String property, @Nullable String password) {
+		if (password != null && password.startsWith("{bcrypt}") && !BCRYPT.matcher(password).matches()) {
+			throw new CredentialsException(property + " starts with {bcrypt} but what follows is not a BCrypt hash "
+					+ "($2a$10$ and 53 more characters), so no password would ever match it.",
+					"Set " + property + " to the output of a BCrypt encoder after {bcrypt}, or to a plain password.");
+		}
 	}
 
 	/** A password already in the {@code {id}...} form is kept; a plain one is encoded now. */

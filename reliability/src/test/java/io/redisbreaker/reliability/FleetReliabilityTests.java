@@ -147,10 +147,12 @@ class FleetReliabilityTests {
 		List<Double> firstRejections = new ArrayList<>();
 		List<Double> lastAdmissions = new ArrayList<>();
 		List<Double> tripperRejections = new ArrayList<>();
+		List<Double> recoveries = new ArrayList<>();
 		List<Long> tripperAdmitted = new ArrayList<>();
 		known(breaker);
 		for (int round = 0; round < rounds; round++) {
-			closeAndAwaitAllAllowing(tripper, breaker);
+			recoveries.add(closeAndAwaitAllAllowing(tripper, breaker));
+			this.clockOffset = redisClockOffset();
 			followers.forEach((p) -> p.post("/watch/start?breaker=" + breaker + "&threads=3&pauseMicros=1000"));
 			try {
 				tripper.post("/upstream?mode=fail");
@@ -190,7 +192,8 @@ class FleetReliabilityTests {
 						+ stats(firstRejections) + "; latest admitted decision asked for "
 						+ format(Collections.max(lastAdmissions)) + " ms after it; tripper's own first rejection: "
 						+ stats(tripperRejections) + "; failing calls the tripper admitted per round " + tripperAdmitted
-						+ " (threshold 5)");
+						+ " (threshold 5); RESET through the endpoint until every process admitted calls again: "
+						+ stats(recoveries.subList(1, recoveries.size())));
 	}
 
 	/**
@@ -215,10 +218,12 @@ class FleetReliabilityTests {
 		List<Double> firstRejections = new ArrayList<>();
 		List<Double> lastAdmissions = new ArrayList<>();
 		List<Double> answers = new ArrayList<>();
+		List<Double> recoveries = new ArrayList<>();
 		known(breaker);
 		for (int round = 0; round < rounds; round++) {
 			HarnessProcess operator = this.fleet.get(round % PROCESSES);
-			closeAndAwaitAllAllowing(operator, breaker);
+			recoveries.add(closeAndAwaitAllAllowing(operator, breaker));
+			this.clockOffset = redisClockOffset();
 			this.fleet.forEach((p) -> p.post("/watch/start?breaker=" + breaker + "&threads=3&pauseMicros=1000"));
 			try {
 				String document = operator.updateState(breaker, "FORCE_OPEN");
@@ -249,7 +254,8 @@ class FleetReliabilityTests {
 				+ " rounds, through each process's endpoint in turn",
 				"first rejection after the FORCED_OPEN transition (Redis time of its epoch): " + stats(firstRejections)
 						+ "; latest admitted decision asked for " + format(Collections.max(lastAdmissions))
-						+ " ms after it; the endpoint answered " + stats(answers) + " after it");
+						+ " ms after it; the endpoint answered " + stats(answers) + " after it; RESET until every process admitted calls again: "
+						+ stats(recoveries.subList(1, recoveries.size())));
 	}
 
 	/**
@@ -563,14 +569,20 @@ class FleetReliabilityTests {
 		this.fleet.forEach((p) -> p.get("/decide?breaker=" + breaker));
 	}
 
-	/** Resets the breaker through {@code operator}'s endpoint and waits until every process admits calls. */
-	private void closeAndAwaitAllAllowing(HarnessProcess operator, String breaker) {
+	/**
+	 * Resets the breaker through {@code operator}'s endpoint and waits until every process admits calls;
+	 * answers how long that took, in ms (polled over HTTP, so a few ms coarse).
+	 */
+	private double closeAndAwaitAllAllowing(HarnessProcess operator, String breaker) {
+		long asked = System.nanoTime();
 		operator.updateState(breaker, "RESET");
 		for (HarnessProcess process : this.fleet) {
-			Await.until(WAIT, () -> "true".equals(process.get("/decide?breaker=" + breaker).get("allowed"))
-					&& "SHARED".equals(process.get("/decide?breaker=" + breaker).get("issuer")),
-					process.id() + " to admit calls of " + breaker + " after RESET");
+			Await.until(WAIT, () -> {
+				Map<String, String> decision = process.get("/decide?breaker=" + breaker);
+				return "true".equals(decision.get("allowed")) && "SHARED".equals(decision.get("issuer"));
+			}, process.id() + " to admit calls of " + breaker + " after RESET");
 		}
+		return millis(System.nanoTime() - asked);
 	}
 
 	private static <T> List<T> parallel(List<HarnessProcess> processes, Function<HarnessProcess, T> request) {

@@ -228,15 +228,17 @@ public class HarnessController {
 	/**
 	 * The half-open contention loop, on {@code threads} threads from now until {@code stopAt} (nanoTime): a
 	 * permit admitted while closed fails (so the breaker opens again), a trial permit holds its call for
-	 * {@code trialHoldMs} and succeeds (so trials overlap and the breaker closes), a rejection waits
-	 * {@code pauseMicros}. Every trial permit is noted with the epoch of the half-open period it was granted
+	 * {@code trialHoldMs} (so trials overlap) and then succeeds, so the breaker closes; with
+	 * {@code trials=byEpoch} the trials of a period whose epoch is odd fail instead, so it opens again (every
+	 * process agrees, as they see the same epoch). A rejection waits {@code pauseMicros}. Every trial permit is noted with the epoch of the half-open period it was granted
 	 * in. {@code GET /cycle} waits for the loop's end and reports.
 	 */
 	@PostMapping("/cycle/start")
 	public String startCycle(@RequestParam String breaker, @RequestParam int threads,
 			@RequestParam long trialHoldMs, @RequestParam long stopAt,
-			@RequestParam(defaultValue = "1000") long pauseMicros) {
-		Cycle cycle = new Cycle(this.registry.circuitBreaker(breaker), threads, trialHoldMs, stopAt, pauseMicros);
+			@RequestParam(defaultValue = "1000") long pauseMicros, @RequestParam(defaultValue = "succeed") String trials) {
+		Cycle cycle = new Cycle(this.registry.circuitBreaker(breaker), threads, trialHoldMs, stopAt, pauseMicros,
+				trials.equals("byEpoch"));
 		this.cycles.put(breaker, cycle);
 		return "started=true\n";
 	}
@@ -492,7 +494,8 @@ public class HarnessController {
 
 		volatile long stopAt;
 
-		Cycle(CircuitBreaker breaker, int count, long trialHoldMs, long stopAt, long pauseMicros) {
+		Cycle(CircuitBreaker breaker, int count, long trialHoldMs, long stopAt, long pauseMicros,
+				boolean oddEpochsFail) {
 			this.stopAt = stopAt;
 			for (int t = 0; t < count; t++) {
 				this.threads.add(start("harness-cycle-" + t, false, () -> {
@@ -504,11 +507,17 @@ public class HarnessController {
 						}
 						else if (permit.get().isTrial()) {
 							this.trials.incrementAndGet();
+							long epoch = admission(permit.get()).epoch();
 							synchronized (this.trialsByEpoch) {
-								this.trialsByEpoch.merge(admission(permit.get()).epoch(), 1, Integer::sum);
+								this.trialsByEpoch.merge(epoch, 1, Integer::sum);
 							}
 							LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(trialHoldMs));
-							permit.get().recordSuccess();
+							if (oddEpochsFail && epoch % 2 == 1) {
+								permit.get().recordFailure(new Upstream.UpstreamFailure("trial failed by the harness"));
+							}
+							else {
+								permit.get().recordSuccess();
+							}
 						}
 						else if (permit.get().getState() == CircuitState.CLOSED) {
 							this.closedFailures.incrementAndGet();

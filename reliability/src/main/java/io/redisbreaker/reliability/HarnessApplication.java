@@ -26,13 +26,36 @@ import org.springframework.core.env.Environment;
  * <li>{@code /actuator/circuitbreakers}, exposed and writable.</li>
  * </ul>
  * With {@code --harness.port-file=PATH} the port the web server got ({@code --server.port=0}) is written to
- * that file once the server listens.
+ * that file once the server listens. With {@code --harness.parent-pid=PID} the process exits once that
+ * process is gone, so a test JVM killed by a build timeout leaves no harness behind.
  */
 @SpringBootApplication
 public class HarnessApplication {
 
 	public static void main(String[] args) {
+		for (String arg : args) {
+			if (arg.startsWith("--harness.parent-pid=")) {
+				exitWithParent(Long.parseLong(arg.substring("--harness.parent-pid=".length())));
+			}
+		}
 		SpringApplication.run(HarnessApplication.class, args);
+	}
+
+	private static void exitWithParent(long pid) {
+		Thread watchdog = new Thread(() -> {
+			while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+				try {
+					Thread.sleep(500);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+			System.out.println("HARNESS parent " + pid + " is gone, exiting");
+			System.exit(3);
+		}, "harness-parent-watchdog");
+		watchdog.setDaemon(true);
+		watchdog.start();
 	}
 
 	@Bean

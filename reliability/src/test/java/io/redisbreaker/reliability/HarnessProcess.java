@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -21,13 +23,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * One harness instance ({@link HarnessApplication}) in a JVM process of its own, started from the test
  * class path as {@code FleetHarness} starts its followers, on {@code --server.port=0}; the port is read from
- * the port file the harness writes. Its output goes to {@code target/reliability-logs/<id>.log}.
+ * the port file the harness writes. Its output goes to {@code target/reliability-logs/<id>.log}. A harness
+ * exits by itself when the test JVM is gone ({@code --harness.parent-pid}), and is killed by a shutdown hook
+ * when the test JVM exits with it still running.
  */
 final class HarnessProcess implements AutoCloseable {
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	/** Every harness started and not yet ended: killed at JVM exit if a test could not close it. */
+	private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+				"harness-process-reaper"));
+	}
 
 	private final String id;
 
@@ -58,11 +70,13 @@ final class HarnessProcess implements AutoCloseable {
 					"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 					HarnessApplication.class.getName(), "--server.port=0", "--harness.port-file=" + portFile.toAbsolutePath(),
 					"--spring.data.redis.host=" + redisHost, "--spring.data.redis.port=" + redisPort,
-					"--circuitbreaker.instance-id=" + id));
+					"--circuitbreaker.instance-id=" + id, "--harness.parent-pid=" + ProcessHandle.current().pid()));
 			command.addAll(args);
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
 				.start();
+			LIVE.add(process);
+			process.onExit().thenRun(() -> LIVE.remove(process));
 			return new HarnessProcess(id, process, log, portFile);
 		}
 		catch (IOException ex) {

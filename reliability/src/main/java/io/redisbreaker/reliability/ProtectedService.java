@@ -1,0 +1,26 @@
+package io.redisbreaker.reliability;
+
+import io.redisbreaker.annotation.CircuitProtected;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The protected call: one breaker per name given, with that name's {@code circuitbreaker.instances} entry.
+ * No fallback, so a rejected call throws {@code CircuitBreakerOpenException} and a failed one the
+ * upstream's exception.
+ */
+@Service
+public class ProtectedService {
+
+	private final Upstream upstream;
+
+	public ProtectedService(Upstream upstream) {
+		this.upstream = upstream;
+	}
+
+	@CircuitProtected(name = "#{#breaker}")
+	public String call(String breaker) {
+		return this.upstream.call();
+	}
+
+}

@@ -1,0 +1,655 @@
+package io.redisbreaker.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.redisbreaker.testsupport.Await;
+import io.redisbreaker.testsupport.RedisServer;
+import io.redisbreaker.testsupport.RespClient;
+import io.redisbreaker.testsupport.TcpProxy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The breaker's promises checked across JVM processes: three {@link HarnessApplication} processes (four
+ * threads of load each) share one real {@code redis-server}; the first reaches it through a
+ * {@link TcpProxy}, so its link alone can be cut. Every scenario runs in both consistency modes, each on
+ * breakers of its own ({@code <scenario>-bounded}, {@code <scenario>-strict}) configured on every process's
+ * command line. Measured figures are printed and appended to {@code target/reliability-results.txt}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetReliabilityTests {
+
+	enum Mode {
+
+		BOUNDED, STRICT;
+
+		String suffix() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+	private static final int PROCESSES = 3;
+
+	private static final int THREADS = 4;
+
+	/** {@code circuitbreaker.max-staleness}, the default. */
+	private static final Duration MAX_STALENESS = Duration.ofMillis(100);
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private static final long NO_TIME = Long.MAX_VALUE;
+
+	/** How far the mapping of Redis time onto this machine's monotonic clock may be off, at most. */
+	private static final long CLOCK_ERROR_MILLIS = 2;
+
+	private long clockOffset;
+
+	private static final Path RESULTS = Path.of("target", "reliability-results.txt");
+
+	private RedisServer redis;
+
+	private TcpProxy proxy;
+
+	private final List<HarnessProcess> fleet = new ArrayList<>();
+
+	@BeforeAll
+	void startFleet() {
+		this.redis = RedisServer.launch();
+		this.proxy = TcpProxy.start(this.redis);
+		try {
+			for (int i = 1; i <= PROCESSES; i++) {
+				boolean proxied = i == 1;
+				this.fleet.add(HarnessProcess.start("p" + i, proxied ? this.proxy.host() : this.redis.host(),
+						proxied ? this.proxy.port() : this.redis.port(), breakerSettings()));
+			}
+			this.fleet.forEach(HarnessProcess::awaitReady);
+			this.clockOffset = redisClockOffset();
+		}
+		catch (RuntimeException | Error ex) {
+			stopFleet();
+			throw ex;
+		}
+	}
+
+	@AfterAll
+	void stopFleet() {
+		this.fleet.forEach(HarnessProcess::close);
+		if (this.proxy != null) {
+			this.proxy.close();
+		}
+		if (this.redis != null) {
+			this.redis.close();
+		}
+	}
+
+	/** Every scenario's breakers, the same on every process (as the README asks). */
+	private static List<String> breakerSettings() {
+		// Two cores run Redis, three or four harness JVMs and the test: an answer can take more than the default
+		// 100 ms of CPU starvation, and three such in a row would hand a process to its local policy.
+		List<String> args = new ArrayList<>(List.of("--circuitbreaker.redis-slow-threshold=250ms"));
+		for (Mode mode : Mode.values()) {
+			String m = mode.suffix();
+			settings(args, "trip-" + m, m, "failure-threshold=5", "open-timeout=60s");
+			settings(args, "force-" + m, m);
+			settings(args, "cycle-" + m, m, "failure-threshold=3", "success-threshold=2", "half-open-max-calls=3",
+					"open-timeout=250ms", "minimum-calls=1000000");
+			settings(args, "lease-" + m, m, "failure-threshold=3", "success-threshold=1", "half-open-max-calls=1",
+					"open-timeout=300ms", "half-open-permit-lease=2s");
+			settings(args, "count-" + m, m, "failure-threshold=1000000", "minimum-calls=1000000");
+			settings(args, "part-" + m, m, "failure-threshold=3", "open-timeout=1s");
+		}
+		return args;
+	}
+
+	private static void settings(List<String> args, String breaker, String mode, String... settings) {
+		args.add("--circuitbreaker.instances[" + breaker + "].consistency=" + mode);
+		for (String setting : settings) {
+			args.add("--circuitbreaker.instances[" + breaker + "]." + setting);
+		}
+	}
+
+	// 1. A breaker tripped by one process's failures is obeyed by all the others.
+
+	@Order(1)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void aTripByOneProcessIsObeyedByAll(Mode mode) {
+		String breaker = "trip-" + mode.suffix();
+		HarnessProcess tripper = this.fleet.get(1);
+		List<HarnessProcess> followers = List.of(this.fleet.get(0), this.fleet.get(2));
+		int rounds = 10;
+		List<Double> firstRejections = new ArrayList<>();
+		List<Double> lastAdmissions = new ArrayList<>();
+		List<Double> tripperRejections = new ArrayList<>();
+		List<Double> recoveries = new ArrayList<>();
+		List<Long> tripperAdmitted = new ArrayList<>();
+		known(breaker);
+		for (int round = 0; round < rounds; round++) {
+			recoveries.add(closeAndAwaitAllAllowing(tripper, breaker));
+			this.clockOffset = redisClockOffset();
+			followers.forEach((p) -> p.post("/watch/start?breaker=" + breaker + "&threads=3&pauseMicros=1000"));
+			try {
+				tripper.post("/upstream?mode=fail");
+				Map<String, String> run = tripper
+					.post("/run?breaker=" + breaker + "&calls=40&threads=" + THREADS + "&api=annotation");
+				assertThat(number(run, "firstRejectedNanos")).as("the tripper's calls were rejected once its failures opened the breaker: %s", run)
+					.isNotEqualTo(NO_TIME);
+				assertThat(number(run, "permitted")).as("failures admitted before the breaker opened (threshold 5)")
+					.isGreaterThanOrEqualTo(5);
+				tripperAdmitted.add(number(run, "permitted"));
+				assertThat(this.redis.command("HGET", "cb:{" + breaker + "}", "state")).isEqualTo("OPEN");
+				long opened = transitionNanos(breaker);
+				tripperRejections.add(millis(number(run, "firstRejectedNanos") - opened));
+				for (HarnessProcess follower : followers) {
+					Await.value(WAIT, () -> follower.get("/watch?breaker=" + breaker),
+							(w) -> number(w, "firstRejectedNanos") != NO_TIME,
+							follower.id() + " to reject calls of the breaker " + tripper.id() + " tripped");
+					Map<String, String> watch = follower.post("/watch/stop?breaker=" + breaker);
+					double firstRejected = millis(number(watch, "firstRejectedNanos") - opened);
+					double lastAdmitted = millis(number(watch, "lastAllowedStartNanos") - opened);
+					firstRejections.add(firstRejected);
+					lastAdmissions.add(lastAdmitted);
+					assertAdmittedNoLaterThanPromised(mode, follower, lastAdmitted);
+					assertThat(firstRejected).as("%s's first rejection after the transition, ms", follower.id())
+						.isLessThanOrEqualTo(MAX_STALENESS.toMillis() + 100.0);
+				}
+			}
+			finally {
+				followers.forEach((p) -> p.post("/watch/stop?breaker=" + breaker));
+				tripper.post("/upstream?mode=succeed");
+			}
+		}
+		closeAndAwaitAllAllowing(tripper, breaker);
+		result("trip obeyed by all, " + mode.suffix(), PROCESSES + " processes; the tripper fails calls on " + THREADS
+				+ " threads (@CircuitProtected), 2 followers x 3 watcher threads; " + rounds + " rounds",
+				"followers' first rejection after the CLOSED->OPEN transition (Redis time of its epoch): "
+						+ stats(firstRejections) + "; latest admitted decision asked for "
+						+ format(Collections.max(lastAdmissions)) + " ms after it; tripper's own first rejection: "
+						+ stats(tripperRejections) + "; failing calls the tripper admitted per round " + tripperAdmitted
+						+ " (threshold 5); RESET through the endpoint until every process admitted calls again: "
+						+ stats(recoveries.subList(1, recoveries.size())));
+	}
+
+	/**
+	 * strict: every decision is made in Redis, so none asked for after the transition may pass (up to the
+	 * error of mapping Redis time to this machine's monotonic clock); bounded: a view decides at most
+	 * max-staleness after it was read.
+	 */
+	private static void assertAdmittedNoLaterThanPromised(Mode mode, HarnessProcess process, double lastAdmitted) {
+		double bound = (mode == Mode.STRICT) ? CLOCK_ERROR_MILLIS : MAX_STALENESS.toMillis();
+		assertThat(lastAdmitted).as("%s admitted a call asked for %.2f ms after the transition (%s, at most %.0f ms)",
+				process.id(), lastAdmitted, mode.suffix(), bound).isLessThanOrEqualTo(bound);
+	}
+
+	// 2. A force-open through one process's actuator endpoint is obeyed by all.
+
+	@Order(2)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void aForceOpenThroughOneEndpointIsObeyedByAll(Mode mode) {
+		String breaker = "force-" + mode.suffix();
+		int rounds = 9;
+		List<Double> firstRejections = new ArrayList<>();
+		List<Double> lastAdmissions = new ArrayList<>();
+		List<Double> answers = new ArrayList<>();
+		List<Double> recoveries = new ArrayList<>();
+		known(breaker);
+		for (int round = 0; round < rounds; round++) {
+			HarnessProcess operator = this.fleet.get(round % PROCESSES);
+			recoveries.add(closeAndAwaitAllAllowing(operator, breaker));
+			this.clockOffset = redisClockOffset();
+			this.fleet.forEach((p) -> p.post("/watch/start?breaker=" + breaker + "&threads=3&pauseMicros=1000"));
+			try {
+				String document = operator.updateState(breaker, "FORCE_OPEN");
+				long answered = System.nanoTime();
+				assertThat(document).contains("\"state\":\"FORCED_OPEN\"");
+				long forced = transitionNanos(breaker);
+				answers.add(millis(answered - forced));
+				for (HarnessProcess process : this.fleet) {
+					Await.value(WAIT, () -> process.get("/watch?breaker=" + breaker),
+							(w) -> number(w, "firstRejectedNanos") != NO_TIME,
+							process.id() + " to reject calls after FORCE_OPEN through " + operator.id());
+					Map<String, String> watch = process.post("/watch/stop?breaker=" + breaker);
+					double firstRejected = millis(number(watch, "firstRejectedNanos") - forced);
+					double lastAdmitted = millis(number(watch, "lastAllowedStartNanos") - forced);
+					firstRejections.add(firstRejected);
+					lastAdmissions.add(lastAdmitted);
+					assertAdmittedNoLaterThanPromised(mode, process, lastAdmitted);
+					assertThat(firstRejected).as("%s's first rejection after the force-open, ms", process.id())
+						.isLessThanOrEqualTo(MAX_STALENESS.toMillis() + 100.0);
+				}
+			}
+			finally {
+				this.fleet.forEach((p) -> p.post("/watch/stop?breaker=" + breaker));
+			}
+		}
+		closeAndAwaitAllAllowing(this.fleet.get(0), breaker);
+		result("force-open obeyed by all, " + mode.suffix(), PROCESSES + " processes x 3 watcher threads; " + rounds
+				+ " rounds, through each process's endpoint in turn",
+				"first rejection after the FORCED_OPEN transition (Redis time of its epoch): " + stats(firstRejections)
+						+ "; latest admitted decision asked for " + format(Collections.max(lastAdmissions))
+						+ " ms after it; the endpoint answered " + stats(answers) + " after it; RESET until every process admitted calls again: "
+						+ stats(recoveries.subList(1, recoveries.size())));
+	}
+
+	/**
+	 * When the breaker's latest transition happened, on this machine's monotonic clock: its epoch is the
+	 * Redis time of the transition in microseconds, mapped with {@link #redisClockOffset()}.
+	 */
+	private long transitionNanos(String breaker) {
+		long epoch = Long.parseLong(String.valueOf(this.redis.command("HGET", "cb:{" + breaker + "}", "epoch")));
+		return epoch * 1000 + this.clockOffset;
+	}
+
+	/**
+	 * nanoTime minus Redis time (TIME, in ns), from the quickest of 20 round trips; its error is at most half
+	 * that round trip.
+	 */
+	private long redisClockOffset() {
+		long best = Long.MAX_VALUE;
+		long offset = 0;
+		try (RespClient client = this.redis.client()) {
+			for (int i = 0; i < 20; i++) {
+				long before = System.nanoTime();
+				List<?> time = (List<?>) client.command("TIME");
+				long after = System.nanoTime();
+				long redisNanos = (Long.parseLong(String.valueOf(time.get(0))) * 1_000_000
+						+ Long.parseLong(String.valueOf(time.get(1)))) * 1000;
+				if (after - before < best) {
+					best = after - before;
+					offset = (before + (after - before) / 2) - redisNanos;
+				}
+			}
+		}
+		assertThat(best).as("round trip of TIME, ns").isLessThan(CLOCK_ERROR_MILLIS * 1_000_000L);
+		return offset;
+	}
+
+	// 3. Failures recorded concurrently by all processes count exactly once each.
+
+	@Order(3)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void concurrentOutcomesOfAllProcessesCountExactly(Mode mode) {
+		String breaker = "count-" + mode.suffix();
+		int callsPerProcess = 2000;
+		known(breaker);
+		closeAndAwaitAllAllowing(this.fleet.get(0), breaker);
+		long startAt = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+		List<Map<String, String>> runs = parallel(this.fleet, (p) -> p.post("/run?breaker=" + breaker + "&calls="
+				+ callsPerProcess + "&threads=" + THREADS + "&api=programmatic&outcome=alternate&pauseMicros=200&startAt=" + startAt));
+		long failures = 0;
+		long calls = 0;
+		for (Map<String, String> run : runs) {
+			assertThat(number(run, "localDecisions")).as("calls decided without Redis (it was slow or away): %s", run)
+				.isZero();
+			assertThat(run.get("reported")).as("every outcome sent and answered: %s", run).isEqualTo("true");
+			assertThat(number(run, "permitted")).as("the breaker stays closed: %s", run).isEqualTo(callsPerProcess);
+			failures += number(run, "failed");
+			calls += number(run, "permitted");
+		}
+		assertThat(failures).isEqualTo(PROCESSES * callsPerProcess / 2);
+		String window = "cb:{" + breaker + "}:window";
+		List<?> counted = (List<?>) this.redis.command("HMGET", window, "c", "f");
+		long countedCalls = Long.parseLong(String.valueOf(counted.get(0)));
+		long countedFailures = Long.parseLong(String.valueOf(counted.get(1)));
+		String document = this.fleet.get(2).actuator(breaker);
+		result("concurrent counting, " + mode.suffix(), PROCESSES + " processes x " + THREADS + " threads, " + calls
+				+ " calls, every other one failing, all starting at once", "Redis window: " + countedCalls + " calls, "
+				+ countedFailures + " failures (sent: " + calls + ", " + failures + "); endpoint: bufferedCalls "
+				+ jsonNumber(document, "bufferedCalls") + ", failedCalls " + jsonNumber(document, "failedCalls"));
+		assertThat(countedFailures).as("failures counted in Redis").isEqualTo(failures);
+		assertThat(countedCalls).as("calls counted in Redis").isEqualTo(calls);
+		assertThat(jsonNumber(document, "failedCalls")).as("failedCalls on the endpoint").isEqualTo(failures);
+		assertThat(jsonNumber(document, "bufferedCalls")).as("bufferedCalls on the endpoint").isEqualTo(calls);
+	}
+
+	// 4. Half-open under contention from every process: exactly half-open-max-calls trial calls per period.
+
+	@Order(4)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void halfOpenAdmitsExactlyTheTrialLimitPerPeriodAcrossProcesses(Mode mode) {
+		String breaker = "cycle-" + mode.suffix();
+		int closingPeriodsWanted = 50;
+		int trialLimit = 3;
+		known(breaker);
+		closeAndAwaitAllAllowing(this.fleet.get(0), breaker);
+		long began = System.nanoTime();
+		long farAway = began + Duration.ofSeconds(150).toNanos();
+		this.fleet.forEach((p) -> p.post("/cycle/start?breaker=" + breaker + "&threads=" + THREADS
+				+ "&trialHoldMs=100&pauseMicros=1000&trials=byEpoch&stopAt=" + farAway));
+		long stopAt;
+		try {
+			// Enough periods closed, as one process heard it; a few more than wanted, as the last may be cut short.
+			Await.until(Duration.ofSeconds(140),
+					() -> transitions(this.fleet.get(2), breaker).stream()
+						.filter((t) -> t.from.equals("HALF_OPEN") && t.to.equals("CLOSED"))
+						.count() >= closingPeriodsWanted + 2,
+					closingPeriodsWanted + 2 + " half-open periods to close");
+		}
+		finally {
+			stopAt = System.nanoTime() + Duration.ofMillis(20).toNanos();
+			long at = stopAt;
+			this.fleet.forEach((p) -> p.post("/cycle/stop?breaker=" + breaker + "&at=" + at));
+		}
+		List<Map<String, String>> loops = parallel(this.fleet, (p) -> p.get("/cycle?breaker=" + breaker));
+		Map<Long, Integer> trials = new TreeMap<>();
+		for (Map<String, String> loop : loops) {
+			String byEpoch = loop.get("trialsByEpoch");
+			if (byEpoch != null && !byEpoch.isEmpty()) {
+				for (String entry : byEpoch.split(",")) {
+					String[] parts = entry.split(":");
+					trials.merge(Long.parseLong(parts[0]), Integer.parseInt(parts[1]), Integer::sum);
+				}
+			}
+		}
+		// Every process's transitions (each hears all of them); a period counts if it ended before the stop.
+		Map<Long, Transition> byEpoch = new TreeMap<>();
+		for (HarnessProcess process : this.fleet) {
+			for (Transition t : transitions(process, breaker)) {
+				byEpoch.merge(t.epoch, t, (a, b) -> (a.nanos <= b.nanos) ? a : b);
+			}
+		}
+		List<Transition> ordered = new ArrayList<>(byEpoch.values());
+		Map<Long, String> complete = new TreeMap<>();
+		for (int i = 0; i < ordered.size(); i++) {
+			Transition t = ordered.get(i);
+			if (t.to.equals("HALF_OPEN") && t.nanos - began > 0 && i + 1 < ordered.size()
+					&& ordered.get(i + 1).from.equals("HALF_OPEN") && ordered.get(i + 1).nanos - stopAt < 0) {
+				complete.put(t.epoch, ordered.get(i + 1).to);
+			}
+		}
+		long closing = complete.values().stream().filter("CLOSED"::equals).count();
+		long reopening = complete.values().stream().filter("OPEN"::equals).count();
+		Map<Integer, Integer> histogram = new TreeMap<>();
+		for (long epoch : complete.keySet()) {
+			histogram.merge(trials.getOrDefault(epoch, 0), 1, Integer::sum);
+		}
+		List<Long> halfOpenEpochs = ordered.stream().filter((t) -> t.to.equals("HALF_OPEN")).map((t) -> t.epoch).toList();
+		result("half-open under contention, " + mode.suffix(), PROCESSES + " processes x " + THREADS
+				+ " threads, trial calls held 100 ms (they succeed, or all fail in periods of odd epoch), open-timeout 250 ms, half-open-max-calls 3",
+				complete.size() + " complete half-open periods (" + closing + " closed, " + reopening
+						+ " reopened); trial calls per period -> periods: " + histogram + "; "
+						+ trials.values().stream().mapToInt(Integer::intValue).sum() + " trial calls in "
+						+ (System.nanoTime() - began) / 1_000_000 + " ms");
+		assertThat(closing).as("open/half-open/close cycles").isGreaterThanOrEqualTo(closingPeriodsWanted);
+		assertThat(reopening).as("open/half-open/open cycles").isGreaterThanOrEqualTo(10);
+		assertThat(trials.keySet()).as("every trial permit was granted in a half-open period the processes heard of")
+			.isSubsetOf(halfOpenEpochs);
+		for (Map.Entry<Long, String> period : complete.entrySet()) {
+			long epoch = period.getKey();
+			assertThat(trials.getOrDefault(epoch, 0)).as("trial calls in the half-open period of epoch %d (%s)", epoch,
+					histogram).isEqualTo(trialLimit);
+			assertThat(period.getValue()).as("how the half-open period of epoch %d ended (its trials %s)", epoch,
+					(epoch % 2 == 1) ? "failed" : "succeeded").isEqualTo((epoch % 2 == 1) ? "OPEN" : "CLOSED");
+		}
+	}
+
+	// 5. A process killed (kill -9) while holding a trial permit does not keep the breaker from recovering.
+
+	@Order(5)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void aProcessKilledHoldingATrialPermitDoesNotBlockRecovery(Mode mode) throws InterruptedException {
+		String breaker = "lease-" + mode.suffix();
+		Duration lease = Duration.ofSeconds(2);
+		known(breaker);
+		closeAndAwaitAllAllowing(this.fleet.get(0), breaker);
+		HarnessProcess victim = HarnessProcess.start("victim-" + mode.suffix(), this.redis.host(), this.redis.port(),
+				breakerSettings());
+		Map<String, String> held;
+		long killed;
+		try {
+			victim.awaitReady();
+			held = victim.post("/hold-trial?breaker=" + breaker + "&timeoutMs=20000");
+			assertThat(held.get("held")).as("the victim holds a trial permit: %s", held).isEqualTo("true");
+			assertThat(this.redis.command("ZCARD", "cb:{" + breaker + "}:permits")).as("trial permits in Redis")
+				.isEqualTo(1L);
+			victim.kill();
+			killed = System.nanoTime();
+		}
+		finally {
+			victim.kill();
+		}
+		long granted = number(held, "grantedNanos");
+		List<Map<String, String>> recoveries = parallel(this.fleet,
+				(p) -> p.post("/recover?breaker=" + breaker + "&threads=" + THREADS + "&maxMs=15000&pauseMicros=2000"));
+		long firstTrial = NO_TIME;
+		long closed = NO_TIME;
+		long trials = 0;
+		long rejected = 0;
+		for (Map<String, String> recovery : recoveries) {
+			assertThat(recovery.get("recovered")).as("recovered: %s", recovery).isEqualTo("true");
+			firstTrial = Math.min(firstTrial, number(recovery, "firstTrialNanos"));
+			closed = Math.min(closed, number(recovery, "closedNanos"));
+			trials += number(recovery, "trials");
+			rejected += number(recovery, "rejected");
+		}
+		double trialAfterGrant = millis(firstTrial - granted);
+		double recoveredAfterKill = millis(closed - killed);
+		result("kill -9 holding a trial permit, " + mode.suffix(), "victim process (1 thread) + " + PROCESSES
+				+ " survivors x " + THREADS + " threads; half-open-max-calls 1, lease 2 s",
+				"survivors' first trial permit " + format(trialAfterGrant) + " ms after the victim's (lease "
+						+ lease.toMillis() + " ms); " + rejected + " survivor calls rejected meanwhile; CLOSED "
+						+ format(recoveredAfterKill) + " ms after the kill; survivor trial calls: " + trials);
+		assertThat(trialAfterGrant).as("the dead process's permit held its slot until its lease ran out")
+			.isGreaterThanOrEqualTo(lease.toMillis() - 100.0)
+			.isLessThanOrEqualTo(lease.toMillis() + 1000.0);
+		assertThat(rejected).as("survivor calls rejected while the slot was held").isPositive();
+		assertThat(trials).as("survivor trial calls (half-open-max-calls 1, one success closes)").isEqualTo(1);
+		assertThat(this.redis.command("HGET", "cb:{" + breaker + "}", "state")).isEqualTo("CLOSED");
+	}
+
+	// 6. A partition: one process's Redis link is blackholed, then heals.
+
+	@Order(6)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void aPartitionedProcessFallsBackAndRejoinsWithoutUndoingTheFleet(Mode mode) {
+		String breaker = "part-" + mode.suffix();
+		HarnessProcess cut = this.fleet.get(0);
+		HarnessProcess operator = this.fleet.get(1);
+		HarnessProcess other = this.fleet.get(2);
+		known(breaker);
+		closeAndAwaitAllAllowing(operator, breaker);
+		assertThat(cut.get("/decide?breaker=" + breaker)).containsEntry("issuer", "SHARED");
+		long forcedEpoch;
+		long healed;
+		long rejoined;
+		double fellBack;
+		Map<String, String> served;
+		Map<String, String> failing;
+		this.proxy.blackhole();
+		try {
+			long cutAt = System.nanoTime();
+			Await.until(WAIT, () -> "LOCAL".equals(cut.get("/decide?breaker=" + breaker).get("issuer")),
+					cut.id() + " to decide on its local breaker once its Redis link is cut");
+			fellBack = millis(System.nanoTime() - cutAt);
+			served = cut.post("/run?breaker=" + breaker + "&calls=200&threads=" + THREADS
+					+ "&api=programmatic&outcome=succeed");
+			assertThat(number(served, "permitted")).as("calls served while cut off: %s", served).isEqualTo(200);
+			if (mode == Mode.STRICT) {
+				assertThat(number(served, "localDecisions")).as("decided by the local policy").isEqualTo(200);
+			}
+			// bounded: the view decides, following the local breaker while Redis is away (its admissions do not
+			// say so); that it follows the local breaker shows below, when the process's own failures open it.
+			failing = cut.post("/run?breaker=" + breaker + "&calls=40&threads=" + THREADS
+					+ "&api=programmatic&outcome=fail");
+			assertThat(number(failing, "permitted")).as("failures before the local breaker opened: %s", failing)
+				.isGreaterThanOrEqualTo(3);
+			assertThat(number(failing, "rejected")).as("its own failures opened its local breaker: %s", failing)
+				.isPositive();
+			assertThat(this.redis.command("HGET", "cb:{" + breaker + "}", "state"))
+				.as("the cut-off process's failures stay out of the shared state")
+				.isIn(null, "CLOSED");
+			assertThat(other.get("/decide?breaker=" + breaker)).containsEntry("allowed", "true");
+
+			// Meanwhile the others force the breaker open.
+			assertThat(operator.updateState(breaker, "FORCE_OPEN")).contains("\"state\":\"FORCED_OPEN\"");
+			forcedEpoch = Long.parseLong(String.valueOf(this.redis.command("HGET", "cb:{" + breaker + "}", "epoch")));
+			for (HarnessProcess process : List.of(operator, other)) {
+				Await.until(WAIT, () -> "false".equals(process.get("/decide?breaker=" + breaker).get("allowed")),
+						process.id() + " to obey FORCED_OPEN");
+			}
+		}
+		finally {
+			this.proxy.resume();
+			healed = System.nanoTime();
+		}
+		Await.until(Duration.ofSeconds(30), () -> {
+			String document = cut.actuator(breaker);
+			return document.contains("\"source\":\"shared\"") && document.contains("\"state\":\"FORCED_OPEN\"");
+		}, cut.id() + " to read the shared FORCED_OPEN again once healed");
+		rejoined = System.nanoTime();
+		double rejoinMillis = millis(rejoined - healed);
+		// Longer than its local open-timeout (1 s): following its own breaker it would admit a trial call by then.
+		cut.post("/watch/start?breaker=" + breaker + "&threads=3&pauseMicros=2000");
+		Map<String, String> watch;
+		try {
+			long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+			watch = Await.value(Duration.ofSeconds(10), () -> cut.get("/watch?breaker=" + breaker),
+					(w) -> number(w, "nowNanos") - until > 0, "a 2.5 s observation of " + cut.id());
+		}
+		finally {
+			cut.post("/watch/stop?breaker=" + breaker);
+		}
+		Object state = this.redis.command("HGET", "cb:{" + breaker + "}", "state");
+		Object sharedFailures = this.redis.command("HGET", "cb:{" + breaker + "}:window", "f");
+		long epoch = Long.parseLong(String.valueOf(this.redis.command("HGET", "cb:{" + breaker + "}", "epoch")));
+		result("partition and heal, " + mode.suffix(), PROCESSES + " processes; the cut-off one runs " + THREADS
+				+ " threads (200 succeeding + 40 failing calls while cut off)",
+				"fell back to local after " + format(fellBack) + " ms; served " + served.get("permitted") + "/200 (" + served.get("localDecisions")
+						+ " decided by the local store itself, the others by the view following it; slowest decision "
+						+ served.get("slowestDecisionMicros") + " µs); local breaker opened after " + failing.get("permitted")
+						+ " failures; rejoined FORCED_OPEN " + format(rejoinMillis) + " ms after healing; then "
+						+ watch.get("allowed") + " of " + (number(watch, "allowed") + number(watch, "rejected"))
+						+ " decisions admitted in 2.5 s; shared state " + state + ", shared failures " + sharedFailures + (epoch == forcedEpoch ? ", epoch unchanged" : ", epoch CHANGED"));
+		assertThat(number(watch, "allowed")).as("calls the healed process admitted while the fleet holds FORCED_OPEN")
+			.isZero();
+		assertThat(number(watch, "rejected")).isPositive();
+		assertThat(state).as("the shared state after healing").isEqualTo("FORCED_OPEN");
+		assertThat(sharedFailures).as("failures counted in the shared window after healing (the cut-off process's are local)")
+			.isIn(null, "0");
+		assertThat(epoch).as("the shared epoch after healing (nothing undid the force-open)").isEqualTo(forcedEpoch);
+
+		closeAndAwaitAllAllowing(operator, breaker);
+		Await.until(WAIT, () -> "SHARED".equals(cut.get("/decide?breaker=" + breaker).get("issuer")),
+				cut.id() + " to follow the shared CLOSED again");
+	}
+
+	// Helpers.
+
+	/** Makes every process use the breaker once, so the endpoint knows the name. */
+	private void known(String breaker) {
+		this.fleet.forEach((p) -> p.get("/decide?breaker=" + breaker));
+	}
+
+	/**
+	 * Resets the breaker through {@code operator}'s endpoint and waits until every process admits calls;
+	 * answers how long that took, in ms (polled over HTTP, so a few ms coarse).
+	 */
+	private double closeAndAwaitAllAllowing(HarnessProcess operator, String breaker) {
+		long asked = System.nanoTime();
+		operator.updateState(breaker, "RESET");
+		for (HarnessProcess process : this.fleet) {
+			Await.until(WAIT, () -> {
+				Map<String, String> decision = process.get("/decide?breaker=" + breaker);
+				return "true".equals(decision.get("allowed")) && "SHARED".equals(decision.get("issuer"));
+			}, process.id() + " to admit calls of " + breaker + " after RESET");
+		}
+		return millis(System.nanoTime() - asked);
+	}
+
+	private static <T> List<T> parallel(List<HarnessProcess> processes, Function<HarnessProcess, T> request) {
+		List<CompletableFuture<T>> futures = processes.stream()
+			.map((p) -> CompletableFuture.supplyAsync(() -> request.apply(p)))
+			.toList();
+		return futures.stream().map(CompletableFuture::join).toList();
+	}
+
+	record Transition(long nanos, String from, String to, long epoch, boolean local) {
+
+	}
+
+	private static List<Transition> transitions(HarnessProcess process, String breaker) {
+		List<Transition> all = new ArrayList<>();
+		for (String line : process.send("GET", "/transitions?breaker=" + breaker, null).split("\n")) {
+			String[] f = line.trim().split(" ");
+			if (f.length >= 5) {
+				all.add(new Transition(Long.parseLong(f[0]), f[1], f[2], Long.parseLong(f[3]), Boolean.parseBoolean(f[4])));
+			}
+		}
+		return all;
+	}
+
+	private static long number(Map<String, String> values, String key) {
+		String value = values.get(key);
+		if (value == null) {
+			throw new AssertionError("No " + key + " in " + values);
+		}
+		return Long.parseLong(value);
+	}
+
+	private static long jsonNumber(String document, String field) {
+		Matcher matcher = Pattern.compile("\"" + field + "\":(-?\\d+)").matcher(document);
+		if (!matcher.find()) {
+			throw new AssertionError("No " + field + " in " + document);
+		}
+		return Long.parseLong(matcher.group(1));
+	}
+
+	private static double millis(long nanos) {
+		return nanos / 1e6;
+	}
+
+	private static String format(double millis) {
+		return String.format(Locale.ROOT, "%.1f", millis);
+	}
+
+	private static String stats(List<Double> millis) {
+		List<Double> sorted = new ArrayList<>(millis);
+		Collections.sort(sorted);
+		return String.format(Locale.ROOT, "median %.1f ms, max %.1f ms (n=%d)", sorted.get(sorted.size() / 2),
+				sorted.get(sorted.size() - 1), sorted.size());
+	}
+
+	private static void result(String scenario, String setup, String measured) {
+		String line = "RESULT | " + scenario + " | " + setup + " | " + measured;
+		System.out.println(line);
+		try {
+			Files.writeString(RESULTS, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+					StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -23,4 +23,10 @@ public class ProtectedService {
 		return this.upstream.call();
 	}
 
+	/** The same protected call in front of an upstream that fails every time, whatever {@link Upstream}'s mode. */
+	@CircuitProtected(name = "#{#breaker}")
+	public String callFailing(String breaker) {
+		throw new Upstream.UpstreamFailure("upstream down (always)");
+	}
+
 }

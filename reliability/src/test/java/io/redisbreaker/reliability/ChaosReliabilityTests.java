@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 
 import io.redisbreaker.testsupport.Await;
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,11 +42,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bound;</li>
  * <li>the time from the fault's end until every process decides on the shared state again is measured.</li>
  * </ul>
- * Every breaker is {@code bounded}. Figures are printed and appended to {@code target/reliability-results.txt}.
+ * Every scenario runs in both consistency modes, on breakers of its own. Figures are printed and appended to {@code target/reliability-results.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosReliabilityTests {
+
+	enum Mode {
+
+		BOUNDED, STRICT;
+
+		String suffix() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
 
 	private static final int PROCESSES = 3;
 
@@ -114,10 +126,13 @@ class ChaosReliabilityTests {
 		// As in FleetReliabilityTests: CPU starvation alone must not take Redis out of the decision path.
 		List<String> args = new ArrayList<>(List.of("--circuitbreaker.redis-slow-threshold=250ms"));
 		for (String scenario : List.of("restart", "pause", "kill", "flush")) {
-			args.add("--circuitbreaker.instances[chaos-" + scenario + "].consistency=bounded");
-			args.add("--circuitbreaker.instances[chaos-" + scenario + "-down].consistency=bounded");
-			args.add("--circuitbreaker.instances[chaos-" + scenario + "-down].failure-threshold=5");
-			args.add("--circuitbreaker.instances[chaos-" + scenario + "-down].open-timeout=1s");
+			for (Mode mode : Mode.values()) {
+				String ok = "chaos-" + scenario + "-" + mode.suffix();
+				args.add("--circuitbreaker.instances[" + ok + "].consistency=" + mode.suffix());
+				args.add("--circuitbreaker.instances[" + ok + "-down].consistency=" + mode.suffix());
+				args.add("--circuitbreaker.instances[" + ok + "-down].failure-threshold=5");
+				args.add("--circuitbreaker.instances[" + ok + "-down].open-timeout=1s");
+			}
 		}
 		return args;
 	}
@@ -125,9 +140,10 @@ class ChaosReliabilityTests {
 	// 1. Redis restarted twice (SHUTDOWN NOSAVE, then started again on the same port).
 
 	@Order(1)
-	@Test
-	void redisRestartedTwiceUnderLoad() {
-		underLoad("restart", "redis-server stopped (SHUTDOWN NOSAVE) for 1 s and started again on the same port, twice, 3 s apart",
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void redisRestartedTwiceUnderLoad(Mode mode) {
+		underLoad("restart", mode, "redis-server stopped (SHUTDOWN NOSAVE) for 1 s and started again on the same port, twice, 3 s apart",
 				() -> {
 					this.redis.stop();
 					hold(Duration.ofSeconds(1));
@@ -142,9 +158,10 @@ class ChaosReliabilityTests {
 	// 2. Redis paused for every client.
 
 	@Order(2)
-	@Test
-	void redisPausedUnderLoad() {
-		underLoad("pause", "CLIENT PAUSE 3000 ALL", () -> {
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void redisPausedUnderLoad(Mode mode) {
+		underLoad("pause", mode, "CLIENT PAUSE 3000 ALL", () -> {
 			this.redis.command("CLIENT", "PAUSE", "3000", "ALL");
 			long pausedUntil = System.nanoTime() + Duration.ofMillis(3000).toNanos();
 			// The fault ends when Redis answers again: a PING on a connection of our own, waiting out the pause.
@@ -158,10 +175,11 @@ class ChaosReliabilityTests {
 	// 3. Every normal connection killed every 100 ms for 4 s.
 
 	@Order(3)
-	@Test
-	void connectionsKilledInALoopUnderLoad() {
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void connectionsKilledInALoopUnderLoad(Mode mode) {
 		List<Long> killed = new ArrayList<>();
-		underLoad("kill", "CLIENT KILL TYPE normal every 100 ms for 4 s (40 times)", () -> {
+		underLoad("kill", mode, "CLIENT KILL TYPE normal every 100 ms for 4 s (40 times)", () -> {
 			try (RespClient client = this.redis.client()) {
 				long next = System.nanoTime();
 				for (int i = 0; i < 40; i++) {
@@ -176,9 +194,10 @@ class ChaosReliabilityTests {
 	// 4. FLUSHALL and SCRIPT FLUSH in the middle of the run.
 
 	@Order(4)
-	@Test
-	void flushAllAndScriptFlushUnderLoad() {
-		underLoad("flush", "FLUSHALL, 1 s later SCRIPT FLUSH, 1 s later both again", () -> {
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void flushAllAndScriptFlushUnderLoad(Mode mode) {
+		underLoad("flush", mode, "FLUSHALL, 1 s later SCRIPT FLUSH, 1 s later both again", () -> {
 			for (int round = 0; round < 2; round++) {
 				this.redis.command("FLUSHALL");
 				hold(Duration.ofSeconds(1));
@@ -190,12 +209,12 @@ class ChaosReliabilityTests {
 
 	// The scenario runner.
 
-	private void underLoad(String scenario, String fault, Runnable inject) {
-		underLoad(scenario, fault, inject, () -> "");
+	private void underLoad(String scenario, Mode mode, String fault, Runnable inject) {
+		underLoad(scenario, mode, fault, inject, () -> "");
 	}
 
-	private void underLoad(String scenario, String fault, Runnable inject, java.util.function.Supplier<String> faultFigures) {
-		String ok = "chaos-" + scenario;
+	private void underLoad(String scenario, Mode mode, String fault, Runnable inject, Supplier<String> faultFigures) {
+		String ok = "chaos-" + scenario + "-" + mode.suffix();
 		String down = ok + "-down";
 		this.fleet.forEach((p) -> {
 			p.get("/decide?breaker=" + ok);
@@ -203,6 +222,7 @@ class ChaosReliabilityTests {
 		});
 		List<Map<String, String>> before = this.fleet.stream().map((p) -> p.get("/resources")).toList();
 		long clientsBefore = connectedClients();
+		List<Map<String, String>> storesBefore = this.fleet.stream().map((p) -> p.get("/store")).toList();
 		long faultBegan;
 		long faultEnded;
 		List<Map<String, String>> okLoads;
@@ -227,7 +247,10 @@ class ChaosReliabilityTests {
 			// Recovered: every process decides on the shared state again.
 			stores = new ArrayList<>();
 			for (HarnessProcess p : this.fleet) {
-				stores.add(Await.value(WAIT, () -> p.get("/store"), (s) -> "true".equals(s.get("shared")),
+				// The sampler (every ms) must have seen it too: its lastSharedAgainNanos is the moment of recovery.
+				stores.add(Await.value(WAIT, () -> p.get("/store"),
+						(s) -> "true".equals(s.get("shared")) && (number(s, "notSharedSamples") == 0
+								|| number(s, "lastSharedAgainNanos") > number(s, "lastNotSharedNanos")),
 						p.id() + " to decide on the shared state again"));
 			}
 			long recovered = System.nanoTime();
@@ -287,12 +310,21 @@ class ChaosReliabilityTests {
 				.append("), heap after GC ").append(mib(heapBefore)).append("→").append(mib(heapAfter)).append(" MiB; ");
 		}
 		StringBuilder outages = new StringBuilder();
-		for (Map<String, String> s : storesAfter) {
-			outages.append(s.get("outages")).append('/').append(s.get("scriptReloads")).append('/')
-				.append(s.get("lostStates")).append(' ');
+		for (int i = 0; i < PROCESSES; i++) {
+			Map<String, String> b = storesBefore.get(i);
+			Map<String, String> s = storesAfter.get(i);
+			outages.append(number(s, "outages") - number(b, "outages")).append('/')
+				.append(number(s, "scriptReloads") - number(b, "scriptReloads")).append('/')
+				.append(number(s, "lostStates") - number(b, "lostStates")).append(' ');
+		}
+		List<String> endpointStates = new ArrayList<>();
+		for (HarnessProcess p : this.fleet) {
+			String document = p.actuator(ok);
+			endpointStates.add(document.contains("\"state\":\"CLOSED\"") && document.contains("\"source\":\"shared\"")
+					? "CLOSED/shared" : document);
 		}
 		String figures = faultFigures.get();
-		result("chaos: " + fault, PROCESSES + " processes × " + RATE + " calls/s (" + THREADS
+		result("chaos, " + mode.suffix() + ": " + fault, PROCESSES + " processes × " + RATE + " calls/s (" + THREADS
 				+ " threads, upstream healthy) + " + DOWN_RATE + " calls/s on a breaker whose upstream always fails; "
 				+ format(seconds) + " s of load, fault after " + STEADY.toSeconds() + " s",
 				(figures.isEmpty() ? "" : figures + "; ") + "fault lasted " + format(millis(faultEnded - faultBegan)) + " ms; healthy calls " + calls + ", failed " + failed + ", rejected " + rejected
@@ -302,7 +334,8 @@ class ChaosReliabilityTests {
 						+ BUDGET.toMillis() + " ms), calls over 250 ms: " + over250 + "; mean "
 						+ okLoads.stream().map((l) -> l.get("meanMicros")).toList() + " µs"
 						+ "; back on the shared state " + format(recoveryMillis) + " ms after the fault ended"
-						+ "; end states " + okState + " / " + downState + "; outages/script reloads/lost states per process: "
+						+ "; end states in Redis " + okState + " / " + downState + ", endpoints " + endpointStates
+						+ "; outages/script reloads/lost states per process in this scenario: "
 						+ outages.toString().trim() + "; " + resources + "Redis connected_clients " + clientsBefore + "→"
 						+ clientsAfter + (okLoads.stream().anyMatch((l) -> !l.get("firstOther").isEmpty())
 								? "; first other failure: " + okLoads.stream().map((l) -> l.get("firstOther")).toList() : ""));
@@ -322,6 +355,7 @@ class ChaosReliabilityTests {
 			assertThat(s.get("brokenBreakers")).as("breakers handed to the failure policy at the end").isEqualTo("0");
 		}
 		assertThat(okState).as("the healthy breaker's shared state").isIn(null, "CLOSED");
+		assertThat(endpointStates).as("the healthy breaker on every process's endpoint").containsOnly("CLOSED/shared");
 		assertThat(heapGrowth).as("heap growth after GC, bytes").isLessThanOrEqualTo(HEAP_SLACK);
 		assertThat(clientsAfter).isLessThanOrEqualTo(clientsBefore + CLIENT_SLACK);
 	}

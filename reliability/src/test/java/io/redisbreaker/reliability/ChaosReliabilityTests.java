@@ -1,11 +1,5 @@
 package io.redisbreaker.reliability;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +20,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import static io.redisbreaker.reliability.Figures.format;
+import static io.redisbreaker.reliability.Figures.millis;
+import static io.redisbreaker.reliability.Figures.number;
+import static io.redisbreaker.reliability.Figures.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -90,8 +88,6 @@ class ChaosReliabilityTests {
 	private static final long HEAP_SLACK = 32L * 1024 * 1024;
 
 	private static final int CLIENT_SLACK = 2;
-
-	private static final Path RESULTS = Path.of("target", "reliability-results.txt");
 
 	private RedisServer redis;
 
@@ -382,36 +378,8 @@ class ChaosReliabilityTests {
 		return reports.stream().mapToLong((r) -> number(r, key)).max().orElse(0);
 	}
 
-	private static long number(Map<String, String> values, String key) {
-		String value = values.get(key);
-		if (value == null) {
-			throw new AssertionError("No " + key + " in " + values);
-		}
-		return Long.parseLong(value);
-	}
-
-	private static double millis(long nanos) {
-		return nanos / 1e6;
-	}
-
 	private static String mib(long bytes) {
 		return String.format(Locale.ROOT, "%.1f", bytes / 1048576.0);
-	}
-
-	private static String format(double value) {
-		return String.format(Locale.ROOT, "%.1f", value);
-	}
-
-	private static void result(String scenario, String setup, String measured) {
-		String line = "RESULT | " + scenario + " | " + setup + " | " + measured;
-		System.out.println(line);
-		try {
-			Files.writeString(RESULTS, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-					StandardOpenOption.APPEND);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

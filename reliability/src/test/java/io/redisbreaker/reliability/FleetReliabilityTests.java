@@ -1,11 +1,5 @@
 package io.redisbreaker.reliability;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +25,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import static io.redisbreaker.reliability.Figures.format;
+import static io.redisbreaker.reliability.Figures.millis;
+import static io.redisbreaker.reliability.Figures.number;
+import static io.redisbreaker.reliability.Figures.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -69,8 +67,6 @@ class FleetReliabilityTests {
 	private static final long CLOCK_ERROR_MILLIS = 2;
 
 	private long clockOffset;
-
-	private static final Path RESULTS = Path.of("target", "reliability-results.txt");
 
 	private RedisServer redis;
 
@@ -609,14 +605,6 @@ class FleetReliabilityTests {
 		return all;
 	}
 
-	private static long number(Map<String, String> values, String key) {
-		String value = values.get(key);
-		if (value == null) {
-			throw new AssertionError("No " + key + " in " + values);
-		}
-		return Long.parseLong(value);
-	}
-
 	private static long jsonNumber(String document, String field) {
 		Matcher matcher = Pattern.compile("\"" + field + "\":(-?\\d+)").matcher(document);
 		if (!matcher.find()) {
@@ -625,31 +613,11 @@ class FleetReliabilityTests {
 		return Long.parseLong(matcher.group(1));
 	}
 
-	private static double millis(long nanos) {
-		return nanos / 1e6;
-	}
-
-	private static String format(double millis) {
-		return String.format(Locale.ROOT, "%.1f", millis);
-	}
-
 	private static String stats(List<Double> millis) {
 		List<Double> sorted = new ArrayList<>(millis);
 		Collections.sort(sorted);
 		return String.format(Locale.ROOT, "median %.1f ms, max %.1f ms (n=%d)", sorted.get(sorted.size() / 2),
 				sorted.get(sorted.size() - 1), sorted.size());
-	}
-
-	private static void result(String scenario, String setup, String measured) {
-		String line = "RESULT | " + scenario + " | " + setup + " | " + measured;
-		System.out.println(line);
-		try {
-			Files.writeString(RESULTS, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-					StandardOpenOption.APPEND);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

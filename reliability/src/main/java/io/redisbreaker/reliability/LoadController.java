@@ -110,15 +110,24 @@ public class LoadController {
 		return out.toString();
 	}
 
-	/** Live threads, peak threads, and heap used after a full GC ({@code System.gc()}, twice). */
+	/**
+	 * Live threads, peak threads, heap used after a full GC ({@code System.gc()}, twice), and the live
+	 * threads by name (digits replaced by N) with their counts.
+	 */
 	@GetMapping("/resources")
 	public String resources() {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		System.gc();
 		System.gc();
+		Map<String, Integer> byName = new java.util.TreeMap<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			byName.merge(thread.getName().replaceAll("[0-9]+", "N"), 1, Integer::sum);
+		}
 		return "threads=" + threads.getThreadCount() + "\npeakThreads=" + threads.getPeakThreadCount()
-				+ "\nheapUsedAfterGc=" + memory.getHeapMemoryUsage().getUsed() + "\n";
+				+ "\nheapUsedAfterGc=" + memory.getHeapMemoryUsage().getUsed() + "\nthreadNames="
+				+ byName.entrySet().stream().map((e) -> e.getKey() + ":" + e.getValue()).collect(java.util.stream.Collectors.joining(","))
+				+ "\n";
 	}
 
 	private boolean shared() {

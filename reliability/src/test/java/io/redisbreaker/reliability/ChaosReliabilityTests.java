@@ -86,11 +86,12 @@ class ChaosReliabilityTests {
 	 * Threads a process may have more after a scenario than before: pools that grow on demand and keep their
 	 * threads (Tomcat's request threads, the breaker's callback threads, Lettuce's event executors); the
 	 * thread names that grew are in the figures. {@link #THREAD_SLACK_OVERALL} bounds the growth over all
-	 * scenarios, so a leak of a few threads per fault would show.
+	 * scenarios (eight faults), so a leak of three threads per fault would show. Measured: at most +5 in one
+	 * scenario and +9 over all; the bounds leave room for a slower machine.
 	 */
-	private static final int THREAD_SLACK = 8;
+	private static final int THREAD_SLACK = 10;
 
-	private static final int THREAD_SLACK_OVERALL = 12;
+	private static final int THREAD_SLACK_OVERALL = 20;
 
 	private final Map<String, Long> firstThreads = new java.util.HashMap<>();
 

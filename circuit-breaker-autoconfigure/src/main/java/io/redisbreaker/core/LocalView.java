@@ -171,6 +171,14 @@ final class LocalView {
 		// A failure is counted under the lock the senders take a batch under, so no batch holds part of
 		// it and the estimate below sees every batch taken: failures are the rare path.
 		synchronized (this) {
+			// Read again under the lock: an answer learned since the first read has already been taken
+			// off the batches in flight (learn comes before answered), and the old state with no batch
+			// in flight would miss the failures that answer counted (seen once: a call admitted past
+			// the instance's own trip).
+			s = this.seen.get();
+			if (s == null || s.epoch != epoch || s.state != CircuitState.CLOSED) {
+				return Counted.LATER;
+			}
 			this.calls.increment();
 			if (outcome.isRecordedFailure()) {
 				this.failures.increment();

@@ -44,8 +44,12 @@ class CircuitBreakerMetricsAndHealthTests {
 		assertThat(onA).doesNotContain("circuit_breaker_failures_total{" + TAGS);
 		assertThat(onA).contains("circuit_breaker_store_shared 1.0");
 
-		// A breaker's meters are registered one after another: wait for the last of them.
-		String onB = awaitScrape(b, "circuit_breaker_calls_seconds_count{" + TAGS.replace(",region", ",outcome=\"ignored\",region") + "} 0\n");
+		// A breaker's meters are registered one after another (and again when the breaker is replaced by
+		// one with explicit settings): wait until the scrape has all of them.
+		String onB = b.await("/actuator/prometheus", 200, (body) -> body
+			.contains("circuit_breaker_calls_seconds_count{" + TAGS.replace(",region", ",outcome=\"ignored\",region") + "} 0\n")
+				&& body.contains("circuit_breaker_failures_total{" + TAGS + "} 2.0")
+				&& body.contains("circuit_breaker_successes_total{" + TAGS + "} 1.0"));
 		assertThat(onB).contains("circuit_breaker_failures_total{" + TAGS + "} 2.0")
 			.contains("circuit_breaker_state{" + TAGS + "} 1.0")
 			.contains("circuit_breaker_successes_total{" + TAGS + "} 1.0")

@@ -42,20 +42,12 @@ public class HarnessApplication {
 	}
 
 	private static void exitWithParent(long pid) {
-		Thread watchdog = new Thread(() -> {
-			while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-				try {
-					Thread.sleep(500);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-			}
+		Runnable exit = () -> {
 			System.out.println("HARNESS parent " + pid + " is gone, exiting");
 			System.exit(3);
-		}, "harness-parent-watchdog");
-		watchdog.setDaemon(true);
-		watchdog.start();
+		};
+		// The JDK watches the process itself; no thread of ours polls it.
+		ProcessHandle.of(pid).ifPresentOrElse((parent) -> parent.onExit().thenRun(exit), exit);
 	}
 
 	@Bean

@@ -289,7 +289,7 @@ public final class FailoverBreakerStore implements BreakerStore, AutoCloseable {
 
 	private void answered(String name, long startedNanos) {
 		this.faults.worked(name);
-		this.availability.answered(System.nanoTime() - startedNanos);
+		this.availability.answered(startedNanos);
 		if (this.pendingCount.get() > 0) {
 			sendPendingTrials();
 		}

@@ -56,6 +56,9 @@ final class RedisAvailability implements AutoCloseable {
 
 	private volatile long outageStartNanos;
 
+	/** When Redis last came back into the decision path, on the monotonic clock (construction at first). */
+	private volatile long availableSinceNanos = System.nanoTime();
+
 	private @Nullable Supplier<? extends CompletionStage<?>> ping;
 
 	private @Nullable Supplier<? extends CompletionStage<? extends @Nullable Throwable>> connectAttempt;
@@ -104,8 +107,17 @@ final class RedisAvailability implements AutoCloseable {
 		return this.timeout;
 	}
 
-	/** Redis answered an operation after {@code elapsedNanos}. */
-	void answered(long elapsedNanos) {
+	/**
+	 * Redis answered an operation started at {@code startedNanos} (monotonic clock). An operation sent
+	 * before Redis last came back measures the outage, not Redis now: it neither counts as slow nor
+	 * as fast. Otherwise the answers that waited out a restart, arriving just after the probe's PING,
+	 * would take a Redis that answers fast out of the decision path again at once.
+	 */
+	void answered(long startedNanos) {
+		if (startedNanos - this.availableSinceNanos < 0) {
+			return;
+		}
+		long elapsedNanos = System.nanoTime() - startedNanos;
 		if (elapsedNanos <= this.slowThreshold.toNanos()) {
 			if (this.slowInARow.get() != 0) {
 				this.slowInARow.set(0);
@@ -221,6 +233,7 @@ final class RedisAvailability implements AutoCloseable {
 			logger.warn("Could not bring what circuit breakers learned during the outage back to Redis", ex);
 		}
 		this.slowInARow.set(0);
+		this.availableSinceNanos = System.nanoTime();
 		this.available = true;
 		logger.info("Redis answers again; circuit breakers use the shared state");
 	}

@@ -49,7 +49,7 @@ class EndpointWithoutRedisTests {
 			Await.until(WAIT, () -> a.get("/actuator/health").body().contains("\"store\":\"shared\""),
 					"the breakers to decide on the shared state again");
 			HttpResponse<String> again = a.post(ENDPOINT + "/upbit/kr/ticker", "{\"updateState\":\"FORCE_OPEN\"}");
-			assertThat(again.statusCode()).isEqualTo(200);
+			assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
 			assertThat(server.command("HGET", "cb:{upbit/kr/ticker}", "state")).isEqualTo("FORCED_OPEN");
 		}
 	}

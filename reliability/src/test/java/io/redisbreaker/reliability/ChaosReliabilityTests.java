@@ -131,7 +131,7 @@ class ChaosReliabilityTests {
 	private static List<String> breakerSettings() {
 		// As in FleetReliabilityTests: CPU starvation alone must not take Redis out of the decision path.
 		List<String> args = new ArrayList<>(List.of("--circuitbreaker.redis-slow-threshold=250ms"));
-		for (String scenario : List.of("restart", "pause", "kill", "flush")) {
+		for (String scenario : List.of("restart", "pause", "kill", "flush", "sigkill", "pausewrite")) {
 			for (Mode mode : Mode.values()) {
 				String ok = "chaos-" + scenario + "-" + mode.suffix();
 				args.add("--circuitbreaker.instances[" + ok + "].consistency=" + mode.suffix());
@@ -167,15 +167,8 @@ class ChaosReliabilityTests {
 	@ParameterizedTest
 	@EnumSource(Mode.class)
 	void redisPausedUnderLoad(Mode mode) {
-		underLoad("pause", mode, "CLIENT PAUSE 3000 ALL", () -> {
-			this.redis.command("CLIENT", "PAUSE", "3000", "ALL");
-			long pausedUntil = System.nanoTime() + Duration.ofMillis(3000).toNanos();
-			// The fault ends when Redis answers again: a PING on a connection of our own, waiting out the pause.
-			try (RespClient client = new RespClient(this.redis.host(), this.redis.port(), null, Duration.ofSeconds(10))) {
-				Await.until(WAIT, () -> "PONG".equals(String.valueOf(client.command("PING")))
-						&& System.nanoTime() - pausedUntil >= 0, "the pause to end");
-			}
-		});
+		// The fault ends when Redis answers again: a PING on a connection of our own, waiting out the pause.
+		underLoad("pause", mode, "CLIENT PAUSE 3000 ALL", () -> pause("ALL", "PONG", "PING"));
 	}
 
 	// 3. Every normal connection killed every 100 ms for 4 s.
@@ -211,6 +204,39 @@ class ChaosReliabilityTests {
 				hold(Duration.ofSeconds(1));
 			}
 		});
+	}
+
+	// 5. Redis killed with SIGKILL: no shutdown, every client sees its connection drop.
+
+	@Order(5)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void redisKilledUnderLoad(Mode mode) {
+		underLoad("sigkill", mode, "redis-server killed with SIGKILL, started again on the same port 1 s later", () -> {
+			this.redis.kill();
+			hold(Duration.ofSeconds(1));
+			this.redis.start();
+		});
+	}
+
+	// 6. Redis paused for writes only: PING and reads are answered, every breaker script waits.
+
+	@Order(6)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void redisPausedForWritesUnderLoad(Mode mode) {
+		// A PING is answered during a write pause, so the end is a write of our own that goes through.
+		underLoad("pausewrite", mode, "CLIENT PAUSE 3000 WRITE", () -> pause("WRITE", "OK", "SET", "chaos:pause-ended", "1"));
+	}
+
+	/** Pauses Redis for 3 s and waits until {@code command}, on a connection of its own, is answered {@code ended}. */
+	private void pause(String type, String ended, String... command) {
+		this.redis.command("CLIENT", "PAUSE", "3000", type);
+		long pausedUntil = System.nanoTime() + Duration.ofMillis(3000).toNanos();
+		try (RespClient client = new RespClient(this.redis.host(), this.redis.port(), null, Duration.ofSeconds(10))) {
+			Await.until(WAIT, () -> ended.equals(String.valueOf(client.command(command)))
+					&& System.nanoTime() - pausedUntil >= 0, "the pause to end");
+		}
 	}
 
 	// The scenario runner.

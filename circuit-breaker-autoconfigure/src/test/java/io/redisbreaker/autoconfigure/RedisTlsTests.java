@@ -123,7 +123,7 @@ class RedisTlsTests {
 	 * failures open the breaker on this instance) and nothing reaches Redis.
 	 */
 	private static void assertDropped(ApplicationContextRunner runner, CapturedOutput output, String reason) {
-		runner.withPropertyValues("circuitbreaker.redis-timeout=250ms").run((context) -> {
+		runner.withPropertyValues("circuitbreaker.redis-timeout=250ms", "circuitbreaker.redis-slow-threshold=250ms").run((context) -> {
 			assertThat(context).hasNotFailed();
 			CircuitBreaker breaker = SecuredRedis.breaker(context);
 			assertThat(breaker.executeSupplier(() -> "paid")).isEqualTo("paid");

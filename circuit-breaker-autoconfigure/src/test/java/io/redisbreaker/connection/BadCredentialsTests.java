@@ -82,18 +82,26 @@ class BadCredentialsTests {
 	}
 
 	private long connectionAttemptsForOneRequest(boolean retry) {
+		// A server of its own: a connection attempt left over from an earlier test in this class once counted
+		// here (3 instead of 2, in a clean-clone CI run).
+		try (RedisServer own = RedisServer.startProcess("--requirepass", "secret")) {
+			return connectionAttemptsForOneRequest(own, retry);
+		}
+	}
+
+	private static long connectionAttemptsForOneRequest(RedisServer own, boolean retry) {
 		long[] attempts = new long[1];
 		// Without the breakers, whose Pub/Sub subscription makes connection attempts of its own.
-		RedisClientContexts.plainBoot(server.host(), server.port())
+		RedisClientContexts.plainBoot(own.host(), own.port())
 			.withConfiguration(AutoConfigurations.of(RedisClientAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.password=wrong", "circuitbreaker.redis-client.verify-on-startup=false",
 					"circuitbreaker.redis-client.retry.enabled=" + retry)
 			.run((context) -> {
 				StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
-				long before = connectionsReceived();
+				long before = connectionsReceived(own);
 				assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> redis.opsForValue().get("key"))
 					.withStackTraceContaining("WRONGPASS");
-				attempts[0] = connectionsReceived() - before;
+				attempts[0] = connectionsReceived(own) - before;
 			});
 		return attempts[0];
 	}
@@ -111,8 +119,8 @@ class BadCredentialsTests {
 			});
 	}
 
-	private static long connectionsReceived() {
-		return Long.parseLong(server.info("stats").get("total_connections_received"));
+	private static long connectionsReceived(RedisServer own) {
+		return Long.parseLong(own.info("stats").get("total_connections_received"));
 	}
 
 }

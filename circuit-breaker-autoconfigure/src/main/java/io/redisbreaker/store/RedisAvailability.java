@@ -56,6 +56,13 @@ final class RedisAvailability implements AutoCloseable {
 
 	private volatile long outageStartNanos;
 
+	/** Outages so far, and the last one warned of: each is warned of once. */
+	private final AtomicLong outageNumber = new AtomicLong();
+
+	private final AtomicLong warnedOutage = new AtomicLong();
+
+	private volatile @Nullable Throwable outageCause;
+
 	/** When Redis last came back into the decision path, on the monotonic clock (construction at first). */
 	private volatile long availableSinceNanos = System.nanoTime();
 
@@ -135,10 +142,13 @@ final class RedisAvailability implements AutoCloseable {
 
 	/** An operation failed because of Redis or the connection: Redis leaves the decision path. */
 	void failed(Throwable failure) {
+		long outage;
 		synchronized (this) {
 			if (!this.available) {
 				return;
 			}
+			outage = this.outageNumber.incrementAndGet();
+			this.outageCause = failure;
 			this.outageStartNanos = System.nanoTime();
 			if (this.onOutage != null) {
 				this.onOutage.run();
@@ -152,14 +162,21 @@ final class RedisAvailability implements AutoCloseable {
 			this.connectAttempt.get()
 				.toCompletableFuture()
 				.completeOnTimeout(null, CAUSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-				.whenComplete((cause, ignored) -> warnOutage((cause != null) ? cause : failure));
+				.whenComplete((cause, ignored) -> warnOutage(outage, (cause != null) ? cause : failure));
 		}
 		else {
-			warnOutage(failure);
+			warnOutage(outage, failure);
 		}
 	}
 
-	private void warnOutage(Throwable cause) {
+	/**
+	 * Warns of outage number {@code outage} once: when its cause is known, or when it ends, whichever
+	 * comes first, so that the WARN never follows the INFO of its end and reads as a new outage.
+	 */
+	private void warnOutage(long outage, Throwable cause) {
+		if (this.warnedOutage.getAndAccumulate(outage, Math::max) >= outage) {
+			return;
+		}
 		PermissionRefusedException refused = permissionRefused(cause);
 		if (refused != null) {
 			// Redis is up but refuses this user: say what the user needs instead of calling it unavailable.
@@ -234,6 +251,11 @@ final class RedisAvailability implements AutoCloseable {
 		}
 		this.slowInARow.set(0);
 		this.availableSinceNanos = System.nanoTime();
+		Throwable cause = this.outageCause;
+		if (cause != null) {
+			// Still naming its cause (a connection attempt behind a dead link waits up to CAUSE_WAIT).
+			warnOutage(this.outageNumber.get(), cause);
+		}
 		this.available = true;
 		logger.info("Redis answers again; circuit breakers use the shared state");
 	}

@@ -54,6 +54,9 @@ public class HarnessController {
 	/** Trial permits held and never reported (POST /hold-trial): kept reachable until the process dies. */
 	private final List<CallPermit> held = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+	/** Permits taken by POST /hold, per breaker, until POST /held/report reports them. */
+	private final Map<String, List<CallPermit>> late = new ConcurrentHashMap<>();
+
 	public HarnessController(CircuitBreakerRegistry registry, ProtectedService service, Upstream upstream,
 			TransitionLog transitions) {
 		this.registry = registry;
@@ -253,7 +256,11 @@ public class HarnessController {
 		return "stopping=" + (cycle != null) + "\n";
 	}
 
-	/** trialsByEpoch: epoch:count,... of this process's trial permits; and the loop's counts. */
+	/**
+	 * trialsByEpoch: epoch:count,... of this process's trial permits granted by Redis; localTrialsByEpoch: those
+	 * an in-memory store granted while Redis was away, and firstLocalTrialNanos the first of them; the loop's
+	 * counts.
+	 */
 	@GetMapping("/cycle")
 	public String cycle(@RequestParam String breaker) throws InterruptedException {
 		Cycle cycle = this.cycles.get(breaker);
@@ -263,11 +270,14 @@ public class HarnessController {
 		for (Thread thread : cycle.threads) {
 			thread.join();
 		}
-		return "trialsByEpoch=" + cycle.trialsByEpoch.entrySet()
-			.stream()
-			.map((e) -> e.getKey() + ":" + e.getValue())
-			.collect(Collectors.joining(",")) + "\nclosedFailures=" + cycle.closedFailures + "\nrejected="
-				+ cycle.rejected + "\ntrials=" + cycle.trials + "\n";
+		return "trialsByEpoch=" + byEpoch(cycle.trialsByEpoch) + "\nlocalTrialsByEpoch="
+				+ byEpoch(cycle.localTrialsByEpoch) + "\nfirstLocalTrialNanos=" + cycle.firstLocalTrial
+				+ "\nclosedFailures=" + cycle.closedFailures + "\nrejected=" + cycle.rejected + "\ntrials="
+				+ cycle.trials + "\n";
+	}
+
+	private static String byEpoch(Map<Long, Integer> counts) {
+		return counts.entrySet().stream().map((e) -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
 	}
 
 	/** One line per transition this process heard for the breaker: nanos from to epoch local origin. */
@@ -281,34 +291,79 @@ public class HarnessController {
 
 	/**
 	 * Calls until this process holds a trial permit, and keeps it without ever reporting it (as a process
-	 * that dies in the middle of its trial call would): closed-state permits fail, so the breaker opens and,
-	 * after its open timeout, goes half-open. Answers when the trial permit is held.
+	 * that dies in the middle of its trial call would). Answers when the trial permit is held.
 	 */
 	@PostMapping("/hold-trial")
 	public String holdTrial(@RequestParam String breaker, @RequestParam(defaultValue = "20000") long timeoutMs) {
+		return hold(breaker, "trial", 1, timeoutMs, this.held);
+	}
+
+	/**
+	 * Takes permits and keeps them, to be reported later by {@code POST /held/report}: calls still running
+	 * while the breaker moves on. {@code kind=closed}: {@code calls} permits admitted while closed;
+	 * {@code kind=trial}: calls until a trial permit is admitted, failing closed-state permits on the way (so
+	 * the breaker opens and, after its open timeout, goes half-open). Answers the held permits' states and
+	 * epochs.
+	 */
+	@PostMapping("/hold")
+	public String hold(@RequestParam String breaker, @RequestParam String kind,
+			@RequestParam(defaultValue = "1") int calls, @RequestParam(defaultValue = "20000") long timeoutMs) {
+		return hold(breaker, kind, calls, timeoutMs, this.late.computeIfAbsent(breaker, (name) -> new java.util.concurrent.CopyOnWriteArrayList<>()));
+	}
+
+	/**
+	 * Reports every permit {@code POST /hold} took for the breaker ({@code outcome=fail|succeed}), waits for
+	 * the reports, then flushes the local views and waits for Redis to answer.
+	 */
+	@PostMapping("/held/report")
+	public String reportHeld(@RequestParam String breaker, @RequestParam String outcome) throws Exception {
+		List<CallPermit> permits = this.late.remove(breaker);
+		if (permits == null) {
+			return "reported=0\n";
+		}
+		List<CompletableFuture<Void>> reports = new ArrayList<>();
+		for (CallPermit permit : permits) {
+			reports.add((outcome.equals("fail")
+					? permit.recordFailureAsync(new Upstream.UpstreamFailure("late failure from the harness"))
+					: permit.recordSuccessAsync()).toCompletableFuture());
+		}
+		CompletableFuture.allOf(reports.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		this.registry.flush().toCompletableFuture().get(30, TimeUnit.SECONDS);
+		return "reported=" + permits.size() + "\n";
+	}
+
+	private String hold(String breaker, String kind, int calls, long timeoutMs, List<CallPermit> into) {
 		CircuitBreaker circuitBreaker = this.registry.circuitBreaker(breaker);
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+		boolean trial = kind.equals("trial");
 		int failures = 0;
-		while (System.nanoTime() - deadline < 0) {
+		List<CallPermit> taken = new ArrayList<>();
+		long granted = 0;
+		while (taken.size() < (trial ? 1 : calls) && System.nanoTime() - deadline < 0) {
 			Optional<CallPermit> permit = circuitBreaker.tryAcquirePermission();
 			long now = System.nanoTime();
 			if (permit.isEmpty()) {
 				LockSupport.parkNanos(2_000_000);
 			}
-			else if (permit.get().isTrial()) {
-				this.held.add(permit.get());
-				return "held=true\nepoch=" + admission(permit.get()).epoch() + "\ngrantedNanos=" + now + "\nfailures="
-						+ failures + "\n";
+			else if (permit.get().isTrial() == trial && (trial || permit.get().getState() == CircuitState.CLOSED)) {
+				taken.add(permit.get());
+				granted = now;
 			}
-			else if (permit.get().getState() == CircuitState.CLOSED) {
+			else if (trial && permit.get().getState() == CircuitState.CLOSED) {
 				failures++;
 				permit.get().recordFailure(new Upstream.UpstreamFailure("failed by the harness"));
 			}
 			else {
+				// A trial permit while closed ones are wanted, or the other way round: not this call's business.
 				permit.get().release();
 			}
 		}
-		return "held=false\nfailures=" + failures + "\n";
+		into.addAll(taken);
+		boolean held = taken.size() == (trial ? 1 : calls);
+		return "held=" + held + "\ncount=" + taken.size() + "\nepochs="
+				+ taken.stream().map((p) -> String.valueOf(admission(p).epoch())).distinct().collect(Collectors.joining(","))
+				+ (taken.isEmpty() ? "" : "\nepoch=" + admission(taken.get(0)).epoch()) + "\ngrantedNanos=" + granted
+				+ "\nfailures=" + failures + "\n";
 	}
 
 	/**
@@ -486,6 +541,11 @@ public class HarnessController {
 
 		final Map<Long, Integer> trialsByEpoch = new TreeMap<>();
 
+		/** Trial permits an in-memory store granted (Redis away), by the epoch of their local half-open period. */
+		final Map<Long, Integer> localTrialsByEpoch = new TreeMap<>();
+
+		final AtomicLong firstLocalTrial = new AtomicLong(Long.MAX_VALUE);
+
 		final AtomicLong closedFailures = new AtomicLong();
 
 		final AtomicLong rejected = new AtomicLong();
@@ -507,9 +567,14 @@ public class HarnessController {
 						}
 						else if (permit.get().isTrial()) {
 							this.trials.incrementAndGet();
-							long epoch = admission(permit.get()).epoch();
+							Admission admission = admission(permit.get());
+							long epoch = admission.epoch();
+							boolean shared = admission.issuer() == Admission.Issuer.SHARED;
+							if (!shared) {
+								this.firstLocalTrial.accumulateAndGet(System.nanoTime(), Math::min);
+							}
 							synchronized (this.trialsByEpoch) {
-								this.trialsByEpoch.merge(epoch, 1, Integer::sum);
+								(shared ? this.trialsByEpoch : this.localTrialsByEpoch).merge(epoch, 1, Integer::sum);
 							}
 							LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(trialHoldMs));
 							if (oddEpochsFail && epoch % 2 == 1) {

@@ -119,7 +119,15 @@ class FleetReliabilityTests {
 					"open-timeout=300ms", "half-open-permit-lease=2s");
 			settings(args, "count-" + m, m, "failure-threshold=1000000", "minimum-calls=1000000");
 			settings(args, "part-" + m, m, "failure-threshold=3", "open-timeout=1s");
+			settings(args, "late-" + m, m, "failure-threshold=3", "success-threshold=1", "half-open-max-calls=2",
+					"open-timeout=300ms");
+			settings(args, "carry-" + m, m, "failure-threshold=3", "open-timeout=3s");
+			settings(args, "cutcycle-" + m, m, "failure-threshold=3", "success-threshold=2", "half-open-max-calls=3",
+					"open-timeout=500ms", "minimum-calls=1000000");
 		}
+		// minimum-failing-instances is a bounded-mode setting.
+		settings(args, "quorum-bounded", "bounded", "failure-threshold=5", "open-timeout=60s",
+				"minimum-failing-instances=2");
 		return args;
 	}
 
@@ -558,6 +566,428 @@ class FleetReliabilityTests {
 		closeAndAwaitAllAllowing(operator, breaker);
 		Await.until(WAIT, () -> "SHARED".equals(cut.get("/decide?breaker=" + breaker).get("issuer")),
 				cut.id() + " to follow the shared CLOSED again");
+	}
+
+	// 7. Outcomes of an earlier epoch (calls that end after the breaker moved on) do not change the new state.
+
+	@Order(7)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void outcomesOfAnEarlierEpochDoNotChangeTheNewState(Mode mode) {
+		String breaker = "late-" + mode.suffix();
+		HarnessProcess slow = this.fleet.get(0);
+		HarnessProcess other = this.fleet.get(1);
+		HarnessProcess watcher = this.fleet.get(2);
+		known(breaker);
+		closeAndAwaitAllAllowing(other, breaker);
+
+		// (a) Ten calls admitted while closed are still running while another process opens the breaker and its
+		// trial call closes it again; then they all fail. Three would open it (failure-threshold 3).
+		Map<String, String> held = slow.post("/hold?breaker=" + breaker + "&kind=closed&calls=10");
+		assertThat(held.get("held")).as("closed-state permits held: %s", held).isEqualTo("true");
+		long heldEpoch = number(held, "epoch");
+		Map<String, String> tripped = other.post("/run?breaker=" + breaker + "&calls=20&threads=1&api=programmatic&outcome=fail");
+		assertThat(number(tripped, "rejected")).as("%s's failures opened the breaker: %s", other.id(), tripped).isPositive();
+		Map<String, String> recovered = other.post("/recover?breaker=" + breaker + "&threads=2&maxMs=10000");
+		assertThat(recovered.get("recovered")).as("closed again by a trial call: %s", recovered).isEqualTo("true");
+		assertThat(this.redis.command("HGET", "cb:{" + breaker + "}", "state")).isEqualTo("CLOSED");
+		long closedEpoch = epoch(breaker);
+		assertThat(closedEpoch).as("the epoch of the new closed state").isGreaterThan(heldEpoch);
+		for (HarnessProcess process : this.fleet) {
+			Await.until(WAIT, () -> "true".equals(process.get("/decide?breaker=" + breaker).get("allowed")),
+					process.id() + " to admit calls in the new closed state");
+		}
+		watcher.post("/watch/start?breaker=" + breaker + "&threads=2&pauseMicros=1000");
+		Map<String, String> watchA;
+		try {
+			assertThat(slow.post("/held/report?breaker=" + breaker + "&outcome=fail")).containsEntry("reported", "10");
+			// Longer than max-staleness: a bounded view that had counted them would have opened by then.
+			watchA = watchFor(watcher, breaker, Duration.ofMillis(500));
+		}
+		finally {
+			watcher.post("/watch/stop?breaker=" + breaker);
+		}
+		Object stateA = this.redis.command("HGET", "cb:{" + breaker + "}", "state");
+		long epochA = epoch(breaker);
+		Object failuresA = this.redis.command("HGET", "cb:{" + breaker + "}:window", "f");
+		Map<String, String> slowDecision = slow.get("/decide?breaker=" + breaker);
+
+		// (b) A trial call of a half-open period that reopened succeeds after a later half-open period began.
+		// One success would close it (success-threshold 1).
+		Map<String, String> oldTrial = slow.post("/hold?breaker=" + breaker + "&kind=trial");
+		assertThat(oldTrial.get("held")).as("%s holds a trial permit: %s", slow.id(), oldTrial).isEqualTo("true");
+		long oldPeriod = number(oldTrial, "epoch");
+		Map<String, String> failingTrial = other.post("/hold?breaker=" + breaker + "&kind=trial");
+		assertThat(number(failingTrial, "epoch")).as("%s's trial permit, the period's second", other.id()).isEqualTo(oldPeriod);
+		other.post("/held/report?breaker=" + breaker + "&outcome=fail");
+		assertThat(this.redis.command("HGET", "cb:{" + breaker + "}", "state")).as("a failed trial reopens").isEqualTo("OPEN");
+		Map<String, String> newTrial = other.post("/hold?breaker=" + breaker + "&kind=trial");
+		long newPeriod = number(newTrial, "epoch");
+		assertThat(newPeriod).as("the next half-open period").isGreaterThan(oldPeriod);
+		assertThat(this.redis.command("HGET", "cb:{" + breaker + "}", "state")).isEqualTo("HALF_OPEN");
+		assertThat(slow.post("/held/report?breaker=" + breaker + "&outcome=succeed")).containsEntry("reported", "1");
+		Object stateB = this.redis.command("HGET", "cb:{" + breaker + "}", "state");
+		long epochB = epoch(breaker);
+		Object permitsB = this.redis.command("ZCARD", "cb:{" + breaker + "}:permits");
+		// The period's own trial decides it.
+		other.post("/held/report?breaker=" + breaker + "&outcome=succeed");
+		Object stateEnd = this.redis.command("HGET", "cb:{" + breaker + "}", "state");
+
+		result("outcomes of an earlier epoch, " + mode.suffix(), PROCESSES + " processes; " + slow.id()
+				+ " holds 10 closed-state calls, then 1 trial call, and reports them after the breaker moved on",
+				"(a) 10 late failures after OPEN->HALF_OPEN->CLOSED: shared state " + stateA + ", epoch "
+						+ (epochA == closedEpoch ? "unchanged" : "CHANGED") + ", shared failures " + failuresA + "; "
+						+ watcher.id() + " admitted " + watchA.get("allowed") + " and rejected " + watchA.get("rejected")
+						+ " decisions in the 500 ms after; (b) a late trial success of period " + oldPeriod + " in period "
+						+ newPeriod + ": shared state " + stateB + ", epoch " + (epochB == newPeriod ? "unchanged" : "CHANGED")
+						+ ", trial permits held " + permitsB + "; the period's own trial success then closed it: " + stateEnd);
+		assertThat(stateA).as("the shared state after 10 late failures (threshold 3)").isEqualTo("CLOSED");
+		assertThat(epochA).as("the shared epoch after the late failures").isEqualTo(closedEpoch);
+		assertThat(failuresA).as("late failures counted in the new window").isIn(null, "0");
+		assertThat(number(watchA, "rejected")).as("%s's rejections after the late failures", watcher.id()).isZero();
+		assertThat(number(watchA, "allowed")).isPositive();
+		assertThat(slowDecision).as("%s itself after reporting them", slow.id()).containsEntry("allowed", "true");
+		assertThat(stateB).as("the new half-open period after a late trial success of the old one").isEqualTo("HALF_OPEN");
+		assertThat(epochB).as("the shared epoch after the late trial success").isEqualTo(newPeriod);
+		assertThat(permitsB).as("the new period's trial permit is still held").isEqualTo(1L);
+		assertThat(stateEnd).as("closed by the new period's own trial").isEqualTo("CLOSED");
+	}
+
+	// 8. minimum-failing-instances: one failing process opens for itself alone; a second one opens the fleet.
+
+	@Order(8)
+	@org.junit.jupiter.api.Test
+	void oneFailingProcessOpensOnlyItselfUntilASecondOneFails() {
+		String breaker = "quorum-bounded";
+		HarnessProcess first = this.fleet.get(1);
+		HarnessProcess second = this.fleet.get(2);
+		HarnessProcess bystander = this.fleet.get(0);
+		known(breaker);
+		closeAndAwaitAllAllowing(bystander, breaker);
+		Map<String, String> firstRun = first.post("/run?breaker=" + breaker + "&calls=20&threads=1&api=programmatic&outcome=fail");
+		assertThat(number(firstRun, "permitted")).as("failures %s made before it opened: %s", first.id(), firstRun)
+			.isGreaterThanOrEqualTo(5);
+		assertThat(number(firstRun, "rejected")).as("%s opened for itself: %s", first.id(), firstRun).isPositive();
+		String firstDocument = first.actuator(breaker);
+		Object sharedAfterOne = this.redis.command("HGET", "cb:{" + breaker + "}", "state");
+		List<Map<String, String>> watches = new ArrayList<>();
+		List<HarnessProcess> others = List.of(bystander, second);
+		others.forEach((p) -> p.post("/watch/start?breaker=" + breaker + "&threads=2&pauseMicros=1000"));
+		try {
+			for (HarnessProcess p : others) {
+				watches.add(watchFor(p, breaker, Duration.ofMillis(300)));
+			}
+		}
+		finally {
+			others.forEach((p) -> p.post("/watch/stop?breaker=" + breaker));
+		}
+		Map<String, String> firstStill = first.get("/decide?breaker=" + breaker);
+
+		Map<String, String> secondRun = second.post("/run?breaker=" + breaker + "&calls=20&threads=1&api=programmatic&outcome=fail");
+		Object sharedAfterTwo = this.redis.command("HGET", "cb:{" + breaker + "}", "state");
+		long opened = System.nanoTime();
+		Await.until(WAIT, () -> "false".equals(bystander.get("/decide?breaker=" + breaker).get("allowed")),
+				bystander.id() + " to obey the shared OPEN once a second process failed");
+		double obeyed = millis(System.nanoTime() - opened);
+		result("minimum-failing-instances 2, bounded", PROCESSES + " processes; " + first.id() + " then " + second.id()
+				+ " fail 20 calls each on 1 thread (failure-threshold 5)",
+				first.id() + " admitted " + firstRun.get("permitted") + " failures, then rejected " + firstRun.get("rejected")
+						+ "; shared state " + sharedAfterOne + "; the others admitted " + watches.stream().map((w) -> w.get("allowed")).toList()
+						+ " and rejected " + watches.stream().map((w) -> w.get("rejected")).toList() + " decisions in 300 ms; "
+						+ second.id() + " admitted " + secondRun.get("permitted") + " failures before the shared breaker opened ("
+						+ sharedAfterTwo + "); " + bystander.id() + " rejected " + format(obeyed) + " ms after (polled)");
+		assertThat(firstDocument).as("%s's endpoint says it is open here only", first.id()).contains("openHereOnly");
+		assertThat(sharedAfterOne).as("the shared state after one process's failures").isIn(null, "CLOSED");
+		for (Map<String, String> watch : watches) {
+			assertThat(number(watch, "rejected")).as("rejections of the processes that did not fail: %s", watch).isZero();
+			assertThat(number(watch, "allowed")).isPositive();
+		}
+		assertThat(firstStill).as("%s stays open for itself", first.id()).containsEntry("allowed", "false");
+		assertThat(sharedAfterTwo).as("the shared state once a second process failed").isEqualTo("OPEN");
+		assertThat(number(secondRun, "permitted")).as("failures %s made before the shared breaker opened (the shared run stayed counted): %s",
+				second.id(), secondRun).isLessThan(5);
+		closeAndAwaitAllAllowing(bystander, breaker);
+	}
+
+	// 9. A breaker that opened on a cut-off process is carried into the shared state, unless the fleet moved on.
+
+	@Order(9)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void aLocalOpeningIsCarriedIntoTheSharedStateUnlessTheFleetMovedOn(Mode mode) {
+		String breaker = "carry-" + mode.suffix();
+		Duration openTimeout = Duration.ofSeconds(3);
+		HarnessProcess cut = this.fleet.get(0);
+		HarnessProcess operator = this.fleet.get(1);
+		HarnessProcess other = this.fleet.get(2);
+		known(breaker);
+
+		// (a) The shared breaker stays closed while cut-off p1's own failures open its local breaker.
+		closeAndAwaitAllAllowing(operator, breaker);
+		long epochBefore = epoch(breaker);
+		// The rule builds on the epoch p1 saw when its outage began: it must have heard of the RESET.
+		awaitHeard(cut, breaker, epochBefore);
+		Map<String, String> failing;
+		long healed;
+		cutOff(cut, breaker);
+		try {
+			failing = cut.post("/run?breaker=" + breaker + "&calls=40&threads=1&api=programmatic&outcome=fail");
+			assertThat(number(failing, "rejected")).as("its failures opened its local breaker: %s", failing).isPositive();
+			assertThat(epoch(breaker)).as("the shared epoch while cut off").isEqualTo(epochBefore);
+			assertThat(other.get("/decide?breaker=" + breaker)).containsEntry("allowed", "true");
+		}
+		finally {
+			this.proxy.resume();
+			healed = System.nanoTime();
+		}
+		long localOpened = number(failing, "firstRejectedNanos");
+		Await.until(WAIT, () -> "OPEN".equals(String.valueOf(this.redis.command("HGET", "cb:{" + breaker + "}", "state"))),
+				"the local opening to be carried into the shared state");
+		double carriedAfter = millis(System.nanoTime() - healed);
+		long carriedEpoch = epoch(breaker);
+		this.clockOffset = redisClockOffset();
+		long carried = transitionNanos(breaker);
+		for (HarnessProcess process : List.of(operator, other)) {
+			Await.until(WAIT, () -> "false".equals(process.get("/decide?breaker=" + breaker).get("allowed")),
+					process.id() + " to obey the carried OPEN");
+		}
+		// The shared breaker is open for the time the local one had left: the fleet's first trial comes then.
+		List<Map<String, String>> recoveries = parallel(List.of(operator, other),
+				(p) -> p.post("/recover?breaker=" + breaker + "&threads=2&maxMs=15000&pauseMicros=2000"));
+		long firstTrial = recoveries.stream().mapToLong((r) -> number(r, "firstTrialNanos")).min().orElseThrow();
+		double trialAfterLocalOpening = millis(firstTrial - localOpened);
+		Await.until(WAIT, () -> "SHARED".equals(cut.get("/decide?breaker=" + breaker).get("issuer")),
+				cut.id() + " to follow the shared CLOSED again");
+
+		// (b) The same, but meanwhile the fleet opened and closed the breaker: its newer state stands.
+		closeAndAwaitAllAllowing(operator, breaker);
+		awaitHeard(cut, breaker, epoch(breaker));
+		cutOff(cut, breaker);
+		long movedOnEpoch;
+		try {
+			failing = cut.post("/run?breaker=" + breaker + "&calls=40&threads=1&api=programmatic&outcome=fail");
+			assertThat(number(failing, "rejected")).as("its failures opened its local breaker: %s", failing).isPositive();
+			operator.updateState(breaker, "FORCE_OPEN");
+			operator.updateState(breaker, "RESET");
+			movedOnEpoch = epoch(breaker);
+		}
+		finally {
+			this.proxy.resume();
+			healed = System.nanoTime();
+		}
+		long cutOpened = number(failing, "firstRejectedNanos");
+		Await.until(WAIT, () -> cut.actuator(breaker).contains("\"source\":\"shared\""),
+				cut.id() + " to decide on the shared state again");
+		double rejoined = millis(System.nanoTime() - healed);
+		Map<String, String> watch;
+		cut.post("/watch/start?breaker=" + breaker + "&threads=2&pauseMicros=1000");
+		try {
+			watch = watchFor(cut, breaker, Duration.ofMillis(500));
+		}
+		finally {
+			cut.post("/watch/stop?breaker=" + breaker);
+		}
+		double localLeft = openTimeout.toMillis() - millis(number(watch, "nowNanos") - cutOpened);
+		Object stateB = this.redis.command("HGET", "cb:{" + breaker + "}", "state");
+		long epochB = epoch(breaker);
+
+		result("local opening carried on healing, " + mode.suffix(), PROCESSES + " processes; cut-off " + cut.id()
+				+ " fails 40 calls on 1 thread (failure-threshold 3, open-timeout 3 s)",
+				"(a) shared breaker closed meanwhile: shared OPEN " + format(carriedAfter) + " ms after healing (epoch "
+						+ (carriedEpoch > epochBefore ? "new" : "OLD") + "); the fleet's first trial " + format(trialAfterLocalOpening)
+						+ " ms after the local opening (open-timeout " + openTimeout.toMillis() + " ms); (b) the fleet forced it open and reset it meanwhile: "
+						+ cut.id() + " back on the shared state " + format(rejoined) + " ms after healing, then admitted "
+						+ watch.get("allowed") + " and rejected " + watch.get("rejected") + " decisions in 500 ms with "
+						+ format(localLeft) + " ms of its local open time left; shared state " + stateB + ", epoch "
+						+ (epochB == movedOnEpoch ? "unchanged" : "CHANGED"));
+		assertThat(carriedEpoch).as("the carried opening is a new transition").isGreaterThan(epochBefore);
+		assertThat(carried - localOpened).as("the carried OPEN comes after the local one").isPositive();
+		assertThat(trialAfterLocalOpening).as("the fleet's first trial, ms after the local opening (open for the time it had left)")
+			.isBetween(openTimeout.toMillis() - 100.0, openTimeout.toMillis() + 1000.0);
+		assertThat(localLeft).as("local open time left during the observation, ms").isPositive();
+		assertThat(number(watch, "rejected")).as("%s's rejections once back on the shared CLOSED", cut.id()).isZero();
+		assertThat(number(watch, "allowed")).isPositive();
+		assertThat(stateB).as("the fleet's newer state stands").isEqualTo("CLOSED");
+		assertThat(epochB).as("the shared epoch after healing").isEqualTo(movedOnEpoch);
+		closeAndAwaitAllAllowing(operator, breaker);
+	}
+
+	// 10. The trial limit while one process is cut off from Redis for longer than the open timeout.
+
+	@Order(10)
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void theTrialLimitHoldsWhileAProcessIsCutOffLongerThanTheOpenTimeout(Mode mode) {
+		String breaker = "cutcycle-" + mode.suffix();
+		int trialLimit = 3;
+		Duration openTimeout = Duration.ofMillis(500);
+		Duration cutFor = Duration.ofSeconds(3);
+		HarnessProcess cut = this.fleet.get(0);
+		known(breaker);
+		closeAndAwaitAllAllowing(this.fleet.get(1), breaker);
+		long began = System.nanoTime();
+		long farAway = began + Duration.ofSeconds(120).toNanos();
+		this.fleet.forEach((p) -> {
+			p.post("/store/sample");
+			p.post("/cycle/start?breaker=" + breaker + "&threads=" + THREADS
+					+ "&trialHoldMs=100&pauseMicros=1000&trials=byEpoch&stopAt=" + farAway);
+		});
+		long cutAt;
+		long healed;
+		long stopAt;
+		try {
+			awaitClosingPeriods(this.fleet.get(2), breaker, 5, "before the cut");
+			this.proxy.blackhole();
+			cutAt = System.nanoTime();
+			try {
+				// The fault's own duration, not a wait for anything.
+				Await.until(WAIT, () -> System.nanoTime() - cutAt >= cutFor.toNanos(), cutFor + " of partition");
+			}
+			finally {
+				this.proxy.resume();
+				healed = System.nanoTime();
+			}
+			Await.until(WAIT, () -> "true".equals(cut.get("/store").get("shared")),
+					cut.id() + " to decide on the shared state again");
+			awaitClosingPeriods(cut, breaker, 5, "after healing");
+		}
+		finally {
+			stopAt = System.nanoTime() + Duration.ofMillis(20).toNanos();
+			long at = stopAt;
+			this.fleet.forEach((p) -> p.post("/cycle/stop?breaker=" + breaker + "&at=" + at));
+		}
+		List<Map<String, String>> loops = parallel(this.fleet, (p) -> p.get("/cycle?breaker=" + breaker));
+		List<Map<String, String>> stores = this.fleet.stream().map((p) -> p.get("/store")).toList();
+		Map<Long, Integer> sharedTrials = new TreeMap<>();
+		loops.forEach((loop) -> countByEpoch(loop.get("trialsByEpoch"), sharedTrials));
+		Map<Long, Integer> cutsOwnTrials = new TreeMap<>();
+		countByEpoch(loops.get(0).get("trialsByEpoch"), cutsOwnTrials);
+		Map<Long, Integer> localTrials = new TreeMap<>();
+		countByEpoch(loops.get(0).get("localTrialsByEpoch"), localTrials);
+		// Shared transitions are the ones the processes that kept their link heard; the cut-off process's
+		// other transitions are its local breaker's (nobody else can hear of them).
+		Map<Long, Transition> shared = new TreeMap<>();
+		for (HarnessProcess process : this.fleet.subList(1, PROCESSES)) {
+			for (Transition t : transitions(process, breaker)) {
+				shared.merge(t.epoch(), t, (a, b) -> (a.nanos() <= b.nanos()) ? a : b);
+			}
+		}
+		List<Transition> local = transitions(cut, breaker).stream().filter((t) -> !shared.containsKey(t.epoch())).toList();
+		Map<Long, Long> sharedPeriods = completePeriods(new ArrayList<>(shared.values()), began, stopAt);
+		Map<Long, Long> localPeriods = completePeriods(local, began, stopAt);
+		long t0 = cutAt;
+		long t1 = healed;
+		long sharedDuringCut = sharedPeriods.values().stream().filter((at) -> at - t0 > 0 && at - t1 < 0).count();
+		long cutsTrialsDuringCut = cutsOwnTrials.keySet().stream()
+			.filter((epoch) -> sharedPeriods.containsKey(epoch) && sharedPeriods.get(epoch) - t0 > 0
+					&& sharedPeriods.get(epoch) - t1 < 0)
+			.mapToLong(cutsOwnTrials::get)
+			.sum();
+		Map<Integer, Integer> sharedHistogram = new TreeMap<>();
+		sharedPeriods.keySet().forEach((epoch) -> sharedHistogram.merge(sharedTrials.getOrDefault(epoch, 0), 1, Integer::sum));
+		Map<Integer, Integer> localHistogram = new TreeMap<>();
+		localPeriods.keySet().forEach((epoch) -> localHistogram.merge(localTrials.getOrDefault(epoch, 0), 1, Integer::sum));
+		// The rule is counted from the start of the outage: when Redis left the cut-off process's decision path.
+		long outageBegan = number(stores.get(0), "firstNotSharedNanos");
+		double firstLocalTrial = millis(number(loops.get(0), "firstLocalTrialNanos") - outageBegan);
+		result("trial limit with a process cut off longer than open-timeout, " + mode.suffix(), PROCESSES
+				+ " processes x " + THREADS + " threads in the half-open loop; " + cut.id() + " cut off for "
+				+ cutFor.toMillis() + " ms; open-timeout 500 ms, half-open-max-calls 3",
+				sharedPeriods.size() + " complete shared half-open periods (" + sharedDuringCut
+						+ " began during the cut); trial calls per shared period -> periods: " + sharedHistogram + "; "
+						+ cut.id() + " made " + cutsTrialsDuringCut + " shared trial calls in periods that began during the cut, and "
+						+ localTrials.values().stream().mapToInt(Integer::intValue).sum() + " local ones in "
+						+ localPeriods.size() + " complete local periods (trial calls -> periods: " + localHistogram
+						+ "), the first " + format(firstLocalTrial) + " ms after its outage began ("
+						+ format(millis(outageBegan - cutAt)) + " ms after the cut)");
+		for (int i = 1; i < PROCESSES; i++) {
+			assertThat(number(stores.get(i), "notSharedSamples")).as("%s, never cut off, left the shared state (CPU starvation?): %s",
+					this.fleet.get(i).id(), stores.get(i)).isZero();
+			assertThat(loops.get(i).get("localTrialsByEpoch")).as("%s, never cut off, made no local trial call",
+					this.fleet.get(i).id()).isEmpty();
+		}
+		assertThat(outageBegan - cutAt).as("%s left the shared state only after the cut (not from CPU starvation before it): %s",
+				cut.id(), stores.get(0)).isPositive();
+		assertThat(sharedDuringCut).as("shared half-open periods that began during the cut").isGreaterThanOrEqualTo(2);
+		for (long epoch : sharedPeriods.keySet()) {
+			assertThat(sharedTrials.getOrDefault(epoch, 0)).as("trial calls granted by Redis in the shared period of epoch %d (%s)",
+					epoch, sharedHistogram).isEqualTo(trialLimit);
+		}
+		assertThat(cutsTrialsDuringCut).as("shared trial calls of the cut-off process in periods that began while it was cut off")
+			.isZero();
+		assertThat(localPeriods).as("local half-open periods of the process cut off for longer than open-timeout").isNotEmpty();
+		for (long epoch : localPeriods.keySet()) {
+			assertThat(localTrials.getOrDefault(epoch, 0)).as("local trial calls in the local period of epoch %d (%s)", epoch,
+					localHistogram).isBetween(1, trialLimit);
+		}
+		// The sampler notes the outage's start up to a sample late (1 ms; more on a loaded machine): 25 ms allowed.
+		assertThat(firstLocalTrial).as("the cut-off process's first local trial call, ms after its outage began (not before a full open-timeout)")
+			.isGreaterThanOrEqualTo(openTimeout.toMillis() - 25.0);
+	}
+
+	private void awaitClosingPeriods(HarnessProcess process, String breaker, int more, String when) {
+		long already = closedPeriods(process, breaker);
+		Await.until(Duration.ofSeconds(60), () -> closedPeriods(process, breaker) >= already + more,
+				more + " half-open periods to close " + when + ", as " + process.id() + " heard it");
+	}
+
+	private static long closedPeriods(HarnessProcess process, String breaker) {
+		return transitions(process, breaker).stream()
+			.filter((t) -> !t.local() && t.from().equals("HALF_OPEN") && t.to().equals("CLOSED"))
+			.count();
+	}
+
+	/** Half-open periods that began after {@code began} and ended before {@code stopAt}: epoch to when they began. */
+	private static Map<Long, Long> completePeriods(List<Transition> ordered, long began, long stopAt) {
+		Map<Long, Long> complete = new TreeMap<>();
+		for (int i = 0; i + 1 < ordered.size(); i++) {
+			Transition t = ordered.get(i);
+			Transition next = ordered.get(i + 1);
+			if (t.to().equals("HALF_OPEN") && t.nanos() - began > 0 && next.from().equals("HALF_OPEN")
+					&& next.nanos() - stopAt < 0) {
+				complete.put(t.epoch(), t.nanos());
+			}
+		}
+		return complete;
+	}
+
+	private static void countByEpoch(String byEpoch, Map<Long, Integer> into) {
+		if (byEpoch != null && !byEpoch.isEmpty()) {
+			for (String entry : byEpoch.split(",")) {
+				String[] parts = entry.split(":");
+				into.merge(Long.parseLong(parts[0]), Integer.parseInt(parts[1]), Integer::sum);
+			}
+		}
+	}
+
+	/** Waits until the process heard of the transition of {@code epoch} (a CLOSED view decides without it). */
+	private static void awaitHeard(HarnessProcess process, String breaker, long epoch) {
+		Await.until(WAIT, () -> transitions(process, breaker).stream().anyMatch((t) -> t.epoch() == epoch),
+				process.id() + " to hear of the transition of epoch " + epoch);
+	}
+
+	/** Blackholes the proxied process's link and waits until it decides on its local breaker. */
+	private void cutOff(HarnessProcess cut, String breaker) {
+		this.proxy.blackhole();
+		try {
+			Await.until(WAIT, () -> "LOCAL".equals(cut.get("/decide?breaker=" + breaker).get("issuer")),
+					cut.id() + " to decide on its local breaker once its Redis link is cut");
+		}
+		catch (RuntimeException | Error ex) {
+			this.proxy.resume();
+			throw ex;
+		}
+	}
+
+	/** A running watch's report once it has watched for {@code duration} more. */
+	private static Map<String, String> watchFor(HarnessProcess process, String breaker, Duration duration) {
+		long until = System.nanoTime() + duration.toNanos();
+		return Await.value(Duration.ofSeconds(10), () -> process.get("/watch?breaker=" + breaker),
+				(w) -> number(w, "nowNanos") - until > 0, "a " + duration.toMillis() + " ms observation of " + process.id());
+	}
+
+	private long epoch(String breaker) {
+		return Long.parseLong(String.valueOf(this.redis.command("HGET", "cb:{" + breaker + "}", "epoch")));
 	}
 
 	// Helpers.

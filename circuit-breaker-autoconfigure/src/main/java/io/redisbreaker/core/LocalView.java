@@ -45,8 +45,11 @@ final class LocalView {
 
 	}
 
-	/** Sequences of batches increase across the JVM and across restarts (they start from the clock). */
-	private static final AtomicLong batchSequence = new AtomicLong(System.currentTimeMillis() * 1000);
+	/**
+	 * Sequences of batches increase across the JVM. Not across restarts: the store tells a restarted
+	 * instance's batches apart by a run token of its own, as a clock to start from may be hours off.
+	 */
+	private static final AtomicLong batchSequence = new AtomicLong();
 
 	private final AtomicReference<@Nullable Seen> seen = new AtomicReference<>();
 

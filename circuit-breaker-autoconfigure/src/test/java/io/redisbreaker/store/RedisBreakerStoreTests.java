@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -21,6 +22,8 @@ import io.redisbreaker.core.CircuitBreakerConfigs;
 import io.redisbreaker.core.CircuitBreakerRegistry;
 import io.redisbreaker.core.CircuitSnapshot;
 import io.redisbreaker.core.CircuitState;
+import io.redisbreaker.core.MergeResult;
+import io.redisbreaker.core.OutcomeBatch;
 import io.redisbreaker.store.redis.BreakerKeys;
 import io.redisbreaker.store.redis.RedisBreakerStore;
 import io.redisbreaker.testsupport.Await;
@@ -278,6 +281,33 @@ class RedisBreakerStoreTests extends BreakerContractTests {
 		assertThat(breaker.getState()).isEqualTo(CircuitState.CLOSED);
 		assertThat(breaker.getSnapshot().calls()).isEqualTo(1);
 		assertThat(breaker.getSnapshot().consecutiveFailures()).isEqualTo(1);
+	}
+
+	/**
+	 * An instance restarted with the same id and its clock hours behind (a new host, a clock stepped back)
+	 * numbers its batches from a lower sequence than its previous run did. They must count: the previous
+	 * run's last sequence, kept for the rest of the closed epoch, must not make them look like resent
+	 * batches of that run, or the instance's failures never reach the shared breaker.
+	 */
+	@Test
+	void batchesOfAnInstanceRestartedWithALowerSequenceCount() {
+		CircuitBreakerConfig config = config().build();
+		BreakerStore before = store("instance-a");
+		long epoch = join(before.merge("restarted", config, OutcomeBatch.read(0, 1))).epoch();
+		long sequence = System.currentTimeMillis() * 1000;
+		assertThat(join(before.merge("restarted", config, new OutcomeBatch(epoch, sequence, 2, 1, 0, 0, true))).counted())
+			.isTrue();
+		// The same instance id after a restart whose clock is three hours behind.
+		BreakerStore after = store("instance-a");
+		long behind = sequence - TimeUnit.HOURS.toMicros(3);
+		MergeResult merged = join(after.merge("restarted", config, new OutcomeBatch(epoch, behind, 3, 1, 0, 0, true)));
+		assertThat(merged.counted()).as("the restarted instance's first batch counted").isTrue();
+		assertThat(merged.calls()).isEqualTo(5);
+		assertThat(merged.failedCalls()).isEqualTo(2);
+		// Its batches are still told apart from a resend, as before the restart.
+		assertThat(join(after.merge("restarted", config, new OutcomeBatch(epoch, behind, 3, 1, 0, 0, true))).counted())
+			.as("the same batch sent again").isFalse();
+		assertThat(join(after.snapshot("restarted", config)).calls()).isEqualTo(5);
 	}
 
 	private long serverMillis() {

@@ -413,9 +413,11 @@ public class HarnessController {
 				+ firstTrial + "\nclosedNanos=" + closedAt + "\n";
 	}
 
+	/** wallMillis: this process's wall clock, so a test can see that it was skewed. */
 	@GetMapping("/now")
 	public String now() {
-		return "nanos=" + System.nanoTime() + "\nupstreamCalls=" + this.upstream.calls() + "\n";
+		return "nanos=" + System.nanoTime() + "\nwallMillis=" + System.currentTimeMillis() + "\nupstreamCalls="
+				+ this.upstream.calls() + "\n";
 	}
 
 	/** The permit's admission: its epoch and which store decided are not part of the public API. */

@@ -7,14 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.redisbreaker.testsupport.Await;
 import io.redisbreaker.testsupport.RedisServer;
-import io.redisbreaker.testsupport.RespClient;
 import io.redisbreaker.testsupport.TcpProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import static io.redisbreaker.reliability.FleetSupport.parallel;
+import static io.redisbreaker.reliability.FleetSupport.settings;
 import static io.redisbreaker.reliability.Figures.format;
 import static io.redisbreaker.reliability.Figures.millis;
 import static io.redisbreaker.reliability.Figures.number;
@@ -129,13 +128,6 @@ class FleetReliabilityTests {
 		settings(args, "quorum-bounded", "bounded", "failure-threshold=5", "open-timeout=60s",
 				"minimum-failing-instances=2");
 		return args;
-	}
-
-	private static void settings(List<String> args, String breaker, String mode, String... settings) {
-		args.add("--circuitbreaker.instances[" + breaker + "].consistency=" + mode);
-		for (String setting : settings) {
-			args.add("--circuitbreaker.instances[" + breaker + "]." + setting);
-		}
 	}
 
 	// 1. A breaker tripped by one process's failures is obeyed by all the others.
@@ -271,28 +263,8 @@ class FleetReliabilityTests {
 		return epoch * 1000 + this.clockOffset;
 	}
 
-	/**
-	 * nanoTime minus Redis time (TIME, in ns), from the quickest of 20 round trips; its error is at most half
-	 * that round trip.
-	 */
 	private long redisClockOffset() {
-		long best = Long.MAX_VALUE;
-		long offset = 0;
-		try (RespClient client = this.redis.client()) {
-			for (int i = 0; i < 20; i++) {
-				long before = System.nanoTime();
-				List<?> time = (List<?>) client.command("TIME");
-				long after = System.nanoTime();
-				long redisNanos = (Long.parseLong(String.valueOf(time.get(0))) * 1_000_000
-						+ Long.parseLong(String.valueOf(time.get(1)))) * 1000;
-				if (after - before < best) {
-					best = after - before;
-					offset = (before + (after - before) / 2) - redisNanos;
-				}
-			}
-		}
-		assertThat(best).as("round trip of TIME, ns").isLessThan(CLOCK_ERROR_MILLIS * 1_000_000L);
-		return offset;
+		return FleetSupport.redisClockOffset(this.redis, CLOCK_ERROR_MILLIS);
 	}
 
 	// 3. Failures recorded concurrently by all processes count exactly once each.
@@ -997,27 +969,8 @@ class FleetReliabilityTests {
 		this.fleet.forEach((p) -> p.get("/decide?breaker=" + breaker));
 	}
 
-	/**
-	 * Resets the breaker through {@code operator}'s endpoint and waits until every process admits calls;
-	 * answers how long that took, in ms (polled over HTTP, so a few ms coarse).
-	 */
 	private double closeAndAwaitAllAllowing(HarnessProcess operator, String breaker) {
-		long asked = System.nanoTime();
-		operator.updateState(breaker, "RESET");
-		for (HarnessProcess process : this.fleet) {
-			Await.until(WAIT, () -> {
-				Map<String, String> decision = process.get("/decide?breaker=" + breaker);
-				return "true".equals(decision.get("allowed")) && "SHARED".equals(decision.get("issuer"));
-			}, process.id() + " to admit calls of " + breaker + " after RESET");
-		}
-		return millis(System.nanoTime() - asked);
-	}
-
-	private static <T> List<T> parallel(List<HarnessProcess> processes, Function<HarnessProcess, T> request) {
-		List<CompletableFuture<T>> futures = processes.stream()
-			.map((p) -> CompletableFuture.supplyAsync(() -> request.apply(p)))
-			.toList();
-		return futures.stream().map(CompletableFuture::join).toList();
+		return FleetSupport.closeAndAwaitAllAllowing(this.fleet, operator, breaker, WAIT);
 	}
 
 	record Transition(long nanos, String from, String to, long epoch, boolean local) {

@@ -60,6 +60,12 @@ final class HarnessProcess implements AutoCloseable {
 
 	/** Starts the process; {@link #awaitReady()} waits for its web server. */
 	static HarnessProcess start(String id, String redisHost, int redisPort, List<String> args) {
+		return start(id, redisHost, redisPort, args, Map.of());
+	}
+
+	/** As {@link #start(String, String, int, List)}, with {@code environment} added to the process's own. */
+	static HarnessProcess start(String id, String redisHost, int redisPort, List<String> args,
+			Map<String, String> environment) {
 		try {
 			Path dir = Files.createDirectories(Path.of("target", "reliability-logs"));
 			Path log = dir.resolve(id + ".log");
@@ -72,9 +78,10 @@ final class HarnessProcess implements AutoCloseable {
 					"--spring.data.redis.host=" + redisHost, "--spring.data.redis.port=" + redisPort,
 					"--circuitbreaker.instance-id=" + id, "--harness.parent-pid=" + ProcessHandle.current().pid()));
 			command.addAll(args);
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			LIVE.add(process);
 			process.onExit().thenRun(() -> LIVE.remove(process));
 			return new HarnessProcess(id, process, log, portFile);

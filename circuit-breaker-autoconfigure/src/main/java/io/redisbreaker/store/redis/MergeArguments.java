@@ -30,11 +30,13 @@ import static io.redisbreaker.store.redis.ScriptArguments.encode;
  * @param origin see {@link StoreConstants#origin()}
  * @param maxBreakers see {@link StoreConstants#maxBreakers()}
  * @param minInstances instances that must be failing for the shared breaker to open
+ * @param run see {@link StoreConstants#run()}
  */
 record MergeArguments(long epoch, long sequence, long calls, long failures, long slow, long trailingFailures,
 		long hadSuccess, long failureThreshold, long windowMs, long bucketMs, double failureRateThreshold,
 		long minimumCalls, double slowCallRateThreshold, long openMs, double openMultiplier, long maxOpenMs,
-		byte[] ttlMs, byte[] channel, String name, byte[] origin, byte[] maxBreakers, long minInstances) {
+		byte[] ttlMs, byte[] channel, String name, byte[] origin, byte[] maxBreakers, long minInstances,
+		byte[] run) {
 
 	static MergeArguments of(String name, CircuitBreakerConfig config, OutcomeBatch batch, StoreConstants store) {
 		return new MergeArguments(batch.epoch(), batch.sequence(), batch.calls(), batch.failures(), batch.slow(),
@@ -43,7 +45,7 @@ record MergeArguments(long epoch, long sequence, long calls, long failures, long
 				config.getFailureRateThreshold(), config.getMinimumCalls(), config.getSlowCallRateThreshold(),
 				config.getOpenTimeout().toMillis(), config.getOpenTimeoutMultiplier(),
 				config.getMaxOpenTimeout().toMillis(), store.ttlMs(), store.channel(), name, store.origin(),
-				store.maxBreakers(), config.getMinimumFailingInstances());
+				store.maxBreakers(), config.getMinimumFailingInstances(), store.run());
 	}
 
 	/** The components, encoded, in order. */
@@ -53,7 +55,8 @@ record MergeArguments(long epoch, long sequence, long calls, long failures, long
 				encode(this.failureThreshold), encode(this.windowMs), encode(this.bucketMs),
 				encode(this.failureRateThreshold), encode(this.minimumCalls), encode(this.slowCallRateThreshold),
 				encode(this.openMs), encode(this.openMultiplier), encode(this.maxOpenMs), this.ttlMs, this.channel,
-				encode(this.name), this.origin, this.maxBreakers, encode(this.minInstances) };
+				encode(this.name), this.origin, this.maxBreakers, encode(this.minInstances),
+				this.run };
 	}
 
 }

@@ -11,9 +11,9 @@
 --   KEYS[5] events  LIST   the breaker's last EVENTS_KEPT transitions, newest first, each
 --                          "<at ms>\t<instance>\t<from>\t<to>\t<epoch>\t<reason>"
 --   KEYS[6] settings HASH  hash, settings, instance: the settings the last instance to check them uses
---   KEYS[7] batches HASH   instance -> sequence of the last outcome batch merged from it in this epoch,
---                          so a batch sent twice counts once (written by merge.lua only; cleared with the
---                          counters on every transition)
+--   KEYS[7] batches HASH   "<instance>|<run>" -> sequence of the last outcome batch merged from that run of
+--                          the instance in this epoch, so a batch sent twice counts once (written by
+--                          merge.lua only; cleared with the counters on every transition)
 --   KEYS[8] index   ZSET   every breaker name, scored by when its keys expire (+inf while forced); in
 --                          another cluster slot, so absent on Redis Cluster, where the instances list
 --                          names themselves

@@ -2,7 +2,7 @@
 -- state the instance's local view adopts. A batch without calls only reads.
 -- ARGV: epoch, sequence, calls, failures, slow, trailing_failures, had_success 0|1, failure_threshold,
 --       window_ms, bucket_ms, failure_rate_threshold, minimum_calls, slow_call_rate_threshold, open_ms,
---       open_multiplier, max_open_ms, ttl_ms, channel, name, origin, max_breakers, min_instances
+--       open_multiplier, max_open_ms, ttl_ms, channel, name, origin, max_breakers, min_instances, run
 -- Returns: {counted 0|1, state, epoch, from, to, reason, open_remaining_ms, calls, failures, slow_calls,
 --           streak, held_back}
 -- held_back: why the breaker would have opened when fewer than min_instances instances reported
@@ -10,7 +10,9 @@
 -- failure is kept in the batches hash as field 'f:<instance>'.
 -- The batch counts only in the epoch its calls were admitted in, only while CLOSED, and only once: the
 -- sequence of the last batch merged from each instance is kept in the batches hash (cleared with the
--- counters at every transition), so a batch sent again after a lost reply is recognised.
+-- counters at every transition), so a batch sent again after a lost reply is recognised. It is kept per
+-- run of the instance (run: random per process), as sequences only grow within one run: a restarted
+-- instance, maybe with its clock hours behind, numbers its batches anew, and they must count.
 local epoch, sequence = tonumber(ARGV[1]), tonumber(ARGV[2])
 local calls, failures, slow = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local trailing_failures = tonumber(ARGV[6])
@@ -23,6 +25,8 @@ local ttl_ms = tonumber(ARGV[17])
 local channel, name, origin = ARGV[18], ARGV[19], ARGV[20]
 local max_breakers = tonumber(ARGV[21])
 local min_instances = tonumber(ARGV[22])
+local run = ARGV[23]
+local sent_by = origin .. '|' .. run
 local thresholds = {failure_threshold = failure_threshold, window_ms = window_ms, bucket_ms = bucket_ms,
   failure_rate_threshold = failure_rate_threshold, minimum_calls = minimum_calls,
   slow_call_rate_threshold = slow_call_rate_threshold}
@@ -51,7 +55,7 @@ end
 if (calls == 0 and had_success ~= '1') or epoch ~= s.epoch or s.state ~= 'CLOSED' then
   return answer()
 end
-local seen = call('HGET', BATCHES, origin)
+local seen = call('HGET', BATCHES, sent_by)
 if seen and tonumber(seen) >= sequence then
   return answer()
 end
@@ -61,10 +65,10 @@ if not listable then
   return answer()
 end
 
--- '#' counts the instances listed (HSET answers 1 for a new field).
-if call('HSET', BATCHES, origin, int(sequence)) == 1 and call('HINCRBY', BATCHES, '#', 1) > BATCHES_KEPT then
+-- '#' counts the instance runs listed (HSET answers 1 for a new field).
+if call('HSET', BATCHES, sent_by, int(sequence)) == 1 and call('HINCRBY', BATCHES, '#', 1) > BATCHES_KEPT then
   redis.call('DEL', BATCHES)
-  call('HSET', BATCHES, origin, int(sequence), '#', 1)
+  call('HSET', BATCHES, sent_by, int(sequence), '#', 1)
 end
 counted = 1
 local failing_here = failures > 0 or trailing_failures > 0

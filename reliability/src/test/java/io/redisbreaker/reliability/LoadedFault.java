@@ -104,6 +104,9 @@ final class LoadedFault {
 
 	private final int clientSlack;
 
+	/** {@link #recoveredSinceFaultBegan()} of the scenario running or last run. */
+	private double recoveredSinceFaultBegan;
+
 	/** Each process's thread count before its first scenario. */
 	private final Map<String, Long> firstThreads = new java.util.HashMap<>();
 
@@ -137,6 +140,15 @@ final class LoadedFault {
 			}
 		}
 		return args;
+	}
+
+	/**
+	 * Milliseconds from the fault's start until the last process that left the shared state was back on
+	 * it, 0 if none left: known once the fault ended, for {@code faultFigures}. A failover's fault ends
+	 * when the topology reports the new master, and a process may be back before that.
+	 */
+	double recoveredSinceFaultBegan() {
+		return this.recoveredSinceFaultBegan;
 	}
 
 	/** The scenario's healthy breaker; its failing one is this plus {@code -down}. */
@@ -198,9 +210,12 @@ final class LoadedFault {
 			}
 			long recovered = System.nanoTime();
 			recoveryMillis = 0;
+			this.recoveredSinceFaultBegan = 0;
 			for (Map<String, String> s : stores) {
 				if (number(s, "notSharedSamples") > 0) {
 					recoveryMillis = Math.max(recoveryMillis, millis(number(s, "lastSharedAgainNanos") - faultEnded));
+					this.recoveredSinceFaultBegan = Math.max(this.recoveredSinceFaultBegan,
+							millis(number(s, "lastSharedAgainNanos") - faultBegan));
 				}
 			}
 			long afterUntil = recovered + STEADY.toNanos();

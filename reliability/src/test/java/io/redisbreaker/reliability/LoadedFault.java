@@ -85,7 +85,7 @@ final class LoadedFault {
 	 * Threads a process may have more after a scenario than before: pools that grow on demand and keep their
 	 * threads (Tomcat's request threads, the breaker's callback threads, Lettuce's event executors); the
 	 * thread names that grew are in the figures. {@link #THREAD_SLACK_OVERALL} bounds the growth over all
-	 * scenarios of a fleet (eight faults), so a leak of three threads per fault would show. Measured: at
+	 * scenarios of a fleet (twelve faults for the chaos fleet), so a leak of three threads per fault would show. Measured: at
 	 * most +5 in one scenario and +9 over all; the bounds leave room for a slower machine.
 	 */
 	private static final int THREAD_SLACK = 10;

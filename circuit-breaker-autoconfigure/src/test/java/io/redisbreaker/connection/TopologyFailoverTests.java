@@ -2,7 +2,11 @@ package io.redisbreaker.connection;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 import io.redisbreaker.core.CircuitBreaker;
@@ -117,6 +121,49 @@ class TopologyFailoverTests {
 					assertThat(cluster.masterPortForKey("cb:{upbit/kr/ticker}")).isEqualTo(replicas.get(0));
 					// The last success is counted at the next flush.
 					Await.until(Duration.ofSeconds(10), () -> breaker.getSnapshot().calls() == 1, "the last call counted");
+				});
+		}
+	}
+
+	/**
+	 * The availability probe's PING must not answer for a cluster whose master of a breaker's slot is dead:
+	 * a PING to any live node did, so each probe put Redis back and the next call to the dead master's
+	 * slots took it out again, once a probe interval until the replica was promoted.
+	 */
+	@Test
+	void theProbeFailsWhileAMasterOfTheBreakersSlotsIsDeadAndAnswersOnceItsReplicaTookOver() {
+		try (RedisCluster cluster = RedisCluster.start(3, 1)) {
+			RedisClientContexts.starter("unused", 0)
+				.withPropertyValues("spring.data.redis.cluster.nodes=" + cluster.nodeAddresses())
+				.run((context) -> {
+					FailoverBreakerStore store = (FailoverBreakerStore) context.getBean(BreakerStore.class);
+					store.ping().toCompletableFuture().get(5, TimeUnit.SECONDS);
+					// Not the first seed node, where a plain PING goes.
+					RedisServer master = cluster.masters().get(1);
+					int replica = cluster.replicaPortsOf(master.port()).get(0);
+					master.kill();
+					// Until the replica takes over, the dead master's slots fail every breaker there.
+					List<String> answered = new ArrayList<>();
+					long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+					int pings = 0;
+					while (!"master".equals(cluster.node(replica).role())) {
+						assertThat(System.nanoTime() - deadline).as("the replica promoted within 30 s").isNegative();
+						pings++;
+						try {
+							store.ping().toCompletableFuture().get(5, TimeUnit.SECONDS);
+							answered.add("PING " + pings + " answered");
+						}
+						catch (ExecutionException | TimeoutException ex) {
+							// Not available: as it should be.
+						}
+						Thread.sleep(100); // paces the PINGs, as the probe interval does
+					}
+					assertThat(pings).as("PINGs sent before the promotion").isPositive();
+					assertThat(answered).as("PINGs answered with a master of the breakers' slots dead").isEmpty();
+					Await.until(Duration.ofSeconds(30), () -> {
+						store.ping().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+						return true;
+					}, "PING to answer once the replica serves the dead master's slots");
 				});
 		}
 	}

@@ -58,13 +58,27 @@ final class HarnessProcess implements AutoCloseable {
 		this.portFile = portFile;
 	}
 
-	/** Starts the process; {@link #awaitReady()} waits for its web server. */
+	/** Starts the process on one Redis server; {@link #awaitReady()} waits for its web server. */
 	static HarnessProcess start(String id, String redisHost, int redisPort, List<String> args) {
 		return start(id, redisHost, redisPort, args, Map.of());
 	}
 
 	/** As {@link #start(String, String, int, List)}, with {@code environment} added to the process's own. */
 	static HarnessProcess start(String id, String redisHost, int redisPort, List<String> args,
+			Map<String, String> environment) {
+		return start(id, List.of("--spring.data.redis.host=" + redisHost, "--spring.data.redis.port=" + redisPort), args,
+				environment);
+	}
+
+	/**
+	 * Starts the process; {@code connectionArgs} say how it reaches Redis, as a user would configure it
+	 * ({@code --spring.data.redis.sentinel.nodes=...}, {@code --spring.data.redis.cluster.nodes=...}).
+	 */
+	static HarnessProcess start(String id, List<String> connectionArgs, List<String> args) {
+		return start(id, connectionArgs, args, Map.of());
+	}
+
+	private static HarnessProcess start(String id, List<String> connectionArgs, List<String> args,
 			Map<String, String> environment) {
 		try {
 			Path dir = Files.createDirectories(Path.of("target", "reliability-logs"));
@@ -75,8 +89,8 @@ final class HarnessProcess implements AutoCloseable {
 			List<String> command = new ArrayList<>(List.of(java, "-Xmx192m", "-Xss512k", "-XX:+UseSerialGC",
 					"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 					HarnessApplication.class.getName(), "--server.port=0", "--harness.port-file=" + portFile.toAbsolutePath(),
-					"--spring.data.redis.host=" + redisHost, "--spring.data.redis.port=" + redisPort,
 					"--circuitbreaker.instance-id=" + id, "--harness.parent-pid=" + ProcessHandle.current().pid()));
+			command.addAll(connectionArgs);
 			command.addAll(args);
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));

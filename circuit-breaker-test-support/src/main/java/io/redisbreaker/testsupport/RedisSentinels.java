@@ -130,8 +130,19 @@ public final class RedisSentinels implements AutoCloseable {
 	 * @return the new master's port
 	 */
 	public int awaitNewMaster(Duration timeout) {
+		return awaitNewMaster(knownMasterPort, timeout);
+	}
+
+	/**
+	 * Waits until all running sentinels agree on a master other than {@code oldPort} (the one just
+	 * failed over or killed; the sentinels may have moved on from the last one known by themselves) and
+	 * that server answers {@code ROLE} with master.
+	 *
+	 * @return the new master's port
+	 */
+	public int awaitNewMaster(int oldPort, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		int previous = knownMasterPort;
+		int previous = oldPort;
 		int port = Await.value(timeout, this::agreedMasterPort, p -> p > 0 && p != previous,
 				"sentinels of " + masterName + " to agree on a master other than port " + previous);
 		Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));

@@ -179,7 +179,7 @@ public class HarnessController {
 		return "flushed=true\n";
 	}
 
-	/** One decision on this process, given back at once: allowed, the state and which store decided. */
+	/** One decision on this process, given back at once: allowed, the state, its epoch and which store decided. */
 	@GetMapping("/decide")
 	public String decide(@RequestParam String breaker) {
 		Optional<CallPermit> permit = this.registry.circuitBreaker(breaker).tryAcquirePermission();
@@ -188,7 +188,8 @@ public class HarnessController {
 		}
 		permit.get().release();
 		Admission admission = admission(permit.get());
-		return "allowed=true\nstate=" + admission.state() + "\nissuer=" + admission.issuer() + "\n";
+		return "allowed=true\nstate=" + admission.state() + "\nissuer=" + admission.issuer() + "\nepoch="
+				+ admission.epoch() + "\n";
 	}
 
 	/**

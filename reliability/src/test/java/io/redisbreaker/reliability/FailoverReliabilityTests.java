@@ -144,7 +144,7 @@ class FailoverReliabilityTests {
 				// Refused (INPROG, NOGOODSLAVE) while the last failover's replicas are still resyncing.
 				Await.until(WAIT, () -> "OK".equals(String.valueOf(sentinels().sentinels().get(0).command("SENTINEL", "FAILOVER", MASTER))),
 						"a sentinel to accept SENTINEL FAILOVER " + MASTER);
-				int port = sentinels().awaitNewMaster(WAIT);
+				int port = sentinels().awaitNewMaster(old, WAIT);
 				figures[0] = "new master (port " + old + " → " + port + ") in place " + since(began) + " ms after the fault began";
 			}, () -> figures[0] + "; every process back on the shared state " + format(loaded().recoveredSinceFaultBegan()) + " ms after the fault began");
 		}
@@ -158,7 +158,7 @@ class FailoverReliabilityTests {
 				RedisServer master = master();
 				long began = System.nanoTime();
 				master.kill();
-				int port = sentinels().awaitNewMaster(Duration.ofSeconds(30));
+				int port = sentinels().awaitNewMaster(master.port(), Duration.ofSeconds(30));
 				figures[0] = "new master (port " + master.port() + " → " + port + ") in place " + since(began)
 						+ " ms after the kill";
 			}, () -> figures[0] + "; every process back on the shared state " + format(loaded().recoveredSinceFaultBegan()) + " ms after the fault began");

@@ -750,7 +750,14 @@ class FleetReliabilityTests {
 		long cutOpened = number(failing, "firstRejectedNanos");
 		Await.until(WAIT, () -> cut.actuator(breaker).contains("\"source\":\"shared\""),
 				cut.id() + " to decide on the shared state again");
-		double rejoined = millis(System.nanoTime() - healed);
+		long sharedAgain = System.nanoTime();
+		double rejoined = millis(sharedAgain - healed);
+		// bounded: a view read while the local breaker decided may decide for up to max-staleness more.
+		Await.until(WAIT, () -> "true".equals(cut.get("/decide?breaker=" + breaker).get("allowed")),
+				cut.id() + " to admit calls on the shared CLOSED");
+		double admittedAfter = millis(System.nanoTime() - sharedAgain);
+		assertThat(admittedAfter).as("%s admitted again, ms after its endpoint read the shared state (max-staleness %s)",
+				cut.id(), MAX_STALENESS).isLessThanOrEqualTo(MAX_STALENESS.toMillis() + 100.0);
 		Map<String, String> watch;
 		cut.post("/watch/start?breaker=" + breaker + "&threads=2&pauseMicros=1000");
 		try {
@@ -768,7 +775,8 @@ class FleetReliabilityTests {
 				"(a) shared breaker closed meanwhile: shared OPEN " + format(carriedAfter) + " ms after healing (epoch "
 						+ (carriedEpoch > epochBefore ? "new" : "OLD") + "); the fleet's first trial " + format(trialAfterLocalOpening)
 						+ " ms after the local opening (open-timeout " + openTimeout.toMillis() + " ms); (b) the fleet forced it open and reset it meanwhile: "
-						+ cut.id() + " back on the shared state " + format(rejoined) + " ms after healing, then admitted "
+						+ cut.id() + " back on the shared state " + format(rejoined) + " ms after healing, admitting again "
+						+ format(admittedAfter) + " ms later, then admitted "
 						+ watch.get("allowed") + " and rejected " + watch.get("rejected") + " decisions in 500 ms with "
 						+ format(localLeft) + " ms of its local open time left; shared state " + stateB + ", epoch "
 						+ (epochB == movedOnEpoch ? "unchanged" : "CHANGED"));
